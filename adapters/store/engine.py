@@ -1,0 +1,122 @@
+"""Engines: SQLite (WAL, foreign keys, busy timeout, BEGIN IMMEDIATE for writes) and PostgreSQL (psycopg 3)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import weakref
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+WRITE_OPTION = "wms_write"
+"""Execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)."""
+
+
+class WriteGate:
+    """Queues this process's SQLite write transactions on a lock.
+
+    SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps and
+    polls (up to 100 ms a nap), so under concurrent chats most of a turn's time was naps. A
+    writer now waits here and goes as soon as the previous one is done; SQLite's own locking
+    and busy timeout still guard writers in other processes. Re-entrant: a thread already
+    holding it is never blocked by it.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self._lock = threading.RLock()
+        self._timeout = timeout_s
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        if not self._lock.acquire(timeout=self._timeout):
+            # what SQLite itself raises when its busy timeout runs out
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+
+_gates: "weakref.WeakKeyDictionary[object, WriteGate]" = weakref.WeakKeyDictionary()
+
+
+def write_gate(engine: Engine) -> "contextlib.AbstractContextManager[None]":
+    """Hold this around a write transaction on ``engine`` (a no-op for other databases)."""
+    gate = _gates.get(engine.dialect)  # the dialect: shared by option engines, kept over dispose()
+    return gate() if gate is not None else contextlib.nullcontext()
+
+
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` use psycopg 3; other URLs are left alone."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(normalise_url(engine_or_url))
+    return url.get_backend_name() == "sqlite"
+
+
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10, echo: bool = False,
+                sqlite_synchronous: str = "FULL") -> Engine:
+    """Create the engine for ``url``; a SQLite file's directory is created.
+
+    SQLite ``synchronous=FULL`` (the default) syncs the WAL on every commit, so a booking the
+    user was told about survives a power cut; ``NORMAL`` is faster but may lose the last commits.
+    """
+    if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"sqlite_synchronous must be one of {SQLITE_SYNCHRONOUS}")
+    url = normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, echo=echo)
+
+    database = parsed.database or ""
+    connect_args = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+    if database in ("", ":memory:"):
+        # One shared connection, or every connection would see its own empty database (tests, demos).
+        engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool, echo=echo)
+    else:
+        if not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_size * 4,
+                               pool_timeout=busy_timeout_ms / 1000, echo=echo)
+    _gates[engine.dialect] = WriteGate(busy_timeout_ms / 1000)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # We issue BEGIN ourselves (below): the driver's own transaction handling is off.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute(f"PRAGMA synchronous = {sqlite_synchronous}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA temp_store = MEMORY")
+        cur.execute("PRAGMA secure_delete = ON")  # privacy: deleted personal data is overwritten
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        # Writers take the write lock up front, so two writers never deadlock on upgrade;
+        # readers stay deferred and never block a writer in WAL mode.
+        # Straight to the driver: SQLAlchemy's statement machinery (events, result set-up) costs
+        # far more than the BEGIN, and every unit of work pays it.
+        statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION, False) else "BEGIN"
+        try:
+            conn.connection.dbapi_connection.execute(statement)
+        except sqlite3.Error as exc:  # as SQLAlchemy would raise it (e.g. OperationalError: locked)
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
+
+    return engine

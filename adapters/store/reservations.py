@@ -1,0 +1,277 @@
+"""The reservation repository (SQLAlchemy Core). Desk ids are integers in the database and
+strings in the domain."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, timezone
+from types import SimpleNamespace
+from typing import Any, Iterable, Iterator, Sequence
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, union_all, update
+
+from adapters.store.errors import conflict_kind, translated
+from adapters.store.tables import ACTIVE, reservations
+from core.booking.model import Part, Reservation, ReservationStatus
+from core.booking.ports import Conflict, NewReservation, StoreBusy
+
+_r = reservations.c
+
+# Statements built once (statement construction costs more than running it).
+# PostgreSQL: bookings of one building and day queue here (the lock lasts until the end of
+# the transaction), so concurrent bookers see each other's desks instead of all choosing the same
+# best desk and losing the race. SQLite needs none: BEGIN IMMEDIATE already serialises writers.
+_LOCK_DAY = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+_OF_PEOPLE = select(reservations).where(_r.person_id.in_(bindparam("ids", expanding=True)),
+                                        _r.day.in_(bindparam("days", expanding=True)), ACTIVE)
+_INSERT_MANY = insert(reservations).returning(_r.id, sort_by_parameter_order=True)
+_BY_SOURCE = select(reservations).where(_r.source_message_id == bindparam("m")).order_by(_r.id)
+_BY_IDS = select(reservations).where(_r.id.in_(bindparam("ids", expanding=True)))
+_BY_GROUP = select(reservations).where(_r.group_id == bindparam("g")).order_by(_r.id)
+# A person's own reservations and the open seats they booked for others, in one round trip.
+_UPCOMING = union_all(
+    select(reservations).where(_r.person_id == bindparam("p"), _r.day >= bindparam("d"), ACTIVE),
+    select(reservations).where(_r.booked_by_id == bindparam("p"), _r.person_id.is_(None),
+                               _r.day >= bindparam("d"), ACTIVE),
+)
+_SET_STATUS = update(reservations).where(_r.id.in_(bindparam("ids", expanding=True))).values(status=bindparam("s"))
+_COUNTS = (select(_r.day, _r.part, func.count())
+           .where(and_(_r.building_id == bindparam("b"), _r.day.in_(bindparam("days", expanding=True)), ACTIVE))
+           .group_by(_r.day, _r.part))
+
+# The booking transaction's statements as driver SQL, run on the DB-API cursor of the unit of
+# work's connection (same transaction): SQLAlchemy's per-statement machinery (compile-cache key,
+# result set-up, Row objects) cost more than SQLite executing them. Written with ``?``; for
+# PostgreSQL (psycopg, ``%s``) see _Driver. Values are bound as the column types would bind them.
+_COLS = ("id, desk_id, building_id, day, part, person_id, booked_by_id, department, group_id, "
+         "source_message_id, status, created_at, checked_in_at, checked_out_at")
+_D_TAKEN = "SELECT desk_id FROM reservations WHERE building_id = ? AND day = ? AND status = 'active'"
+_D_TAKEN_IN_PART = _D_TAKEN + " AND part = ?"
+_D_LATEST = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND status = 'active' "
+             "ORDER BY day DESC, id DESC LIMIT 1")
+_D_INSERT = ("INSERT INTO reservations (desk_id, building_id, day, part, person_id, booked_by_id, department, "
+             "group_id, source_message_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?) "
+             "RETURNING id")
+_D_CLAIM = "INSERT INTO idempotency_keys (key, created_at) VALUES (?, ?)"
+
+
+def _d_of_person(n_days: int, with_latest: bool) -> str:
+    """One person's active rows on ``n_days`` days (marked 0), and optionally their latest
+    active row (marked 1): ``of_people`` and ``latest`` in one round trip."""
+    days = ", ".join("?" * n_days)
+    sql = f"SELECT 0, {_COLS} FROM reservations WHERE person_id = ? AND day IN ({days}) AND status = 'active'"
+    if with_latest:
+        sql += f" UNION ALL SELECT * FROM (SELECT 1, {_COLS} FROM reservations WHERE person_id = ? " \
+               "AND status = 'active' ORDER BY day DESC, id DESC LIMIT 1) AS latest"
+    return sql
+
+
+class _Driver:
+    """Dialect details of the driver SQL: placeholders and how dates and times are bound/read."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.dbapi = conn.dialect.dbapi
+        self._sql: dict[str, str] = {}
+
+    def sql(self, statement: str) -> str:
+        out = self._sql.get(statement)
+        if out is None:
+            out = self._sql[statement] = statement if self.sqlite else statement.replace("?", "%s")
+        return out
+
+    def day(self, d: date) -> Any:
+        return d.isoformat() if self.sqlite else d  # SQLAlchemy's SQLite Date storage format
+
+    def when(self, value: datetime | None) -> Any:
+        """Bound like ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's DateTime string)."""
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(" ", "microseconds") if self.sqlite else value
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Driver errors as the store's failures (what ``translated`` does for SQLAlchemy's)."""
+        try:
+            yield
+        except self.dbapi.IntegrityError as exc:  # type: ignore[union-attr]
+            raise Conflict(conflict_kind(SimpleNamespace(orig=exc))) from None  # type: ignore[arg-type]
+        except self.dbapi.OperationalError as exc:  # type: ignore[union-attr]
+            raise StoreBusy(type(exc).__name__) from None
+
+
+def _read_day(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _read_when(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc)
+
+
+_DRIVERS: dict[str, _Driver] = {}
+
+
+def _driver(conn: Connection) -> _Driver:
+    d = _DRIVERS.get(conn.dialect.name)
+    if d is None:
+        d = _DRIVERS[conn.dialect.name] = _Driver(conn)
+    return d
+
+
+def _from_driver(row: Sequence[Any]) -> Reservation:
+    (rid, desk_id, building_id, day, part, person_id, booked_by_id, department, group_id, source_message_id,
+     status, created_at, checked_in_at, checked_out_at) = row
+    return Reservation(
+        id=rid, desk_id=str(desk_id), building_id=building_id, day=_read_day(day), part=Part(part),
+        person_id=person_id, booked_by_id=booked_by_id, department=department, group_id=group_id,
+        source_message_id=source_message_id, status=ReservationStatus(status),
+        created_at=_read_when(created_at),  # type: ignore[arg-type]
+        checked_in_at=_read_when(checked_in_at), checked_out_at=_read_when(checked_out_at),
+    )
+
+
+def _reservation(row) -> Reservation:  # type: ignore[no-untyped-def]
+    return Reservation(
+        id=row.id, desk_id=str(row.desk_id), building_id=row.building_id, day=row.day, part=Part(row.part),
+        person_id=row.person_id, booked_by_id=row.booked_by_id, department=row.department,
+        group_id=row.group_id, source_message_id=row.source_message_id,
+        status=ReservationStatus(row.status), created_at=row.created_at,
+        checked_in_at=row.checked_in_at, checked_out_at=row.checked_out_at,
+    )
+
+
+class SqlReservationRepository:
+    def __init__(self, conn: Connection, lock_days: bool = False) -> None:
+        """``lock_days``: serialise writers per (building, day) (PostgreSQL write transactions)."""
+        self._conn = conn
+        self._lock_days = lock_days
+        self._locked: set[tuple[str, date]] = set()
+        self._d = _driver(conn)
+        self._cur: Any = None
+        # A person's latest active reservation, read at most once per transaction (the booking
+        # asks twice: the usual building, the usual desk); forgotten on every write.
+        self._latest: dict[int, Reservation | None] = {}
+
+    def _cursor(self) -> Any:
+        if self._cur is None:
+            self._cur = self._conn.connection.cursor()
+        return self._cur
+
+    def _fetch(self, statement: str, params: Sequence[Any]) -> list[Any]:
+        cur = self._cursor()
+        with self._d.errors():
+            cur.execute(self._d.sql(statement), params)
+            return cur.fetchall()
+
+    def taken(self, building_id: str, day: date, parts: Iterable[Part]) -> set[str]:
+        if self._lock_days and (building_id, day) not in self._locked:
+            # Taken before reading: in READ COMMITTED the read below then sees every booking
+            # committed by the previous holder of the lock.
+            with translated():
+                self._conn.execute(_LOCK_DAY, {"k": f"{building_id}|{day.isoformat()}"})
+            self._locked.add((building_id, day))
+        wanted = {p.value for p in parts}
+        if len(wanted) == 1:
+            rows = self._fetch(_D_TAKEN_IN_PART, (building_id, self._d.day(day), wanted.pop()))
+        else:  # both parts: no filter needed
+            rows = self._fetch(_D_TAKEN, (building_id, self._d.day(day)))
+        return {str(r[0]) for r in rows}
+
+    def of_people(self, person_ids: Iterable[int], days: Iterable[date]) -> list[Reservation]:
+        ids, ds = sorted(set(person_ids)), sorted(set(days))
+        if not ids or not ds:
+            return []
+        if len(ids) == 1:  # the common case: one person, with their latest booking in the same trip
+            pid = ids[0]
+            with_latest = pid not in self._latest
+            params: list[Any] = [pid, *map(self._d.day, ds)] + ([pid] if with_latest else [])
+            out: list[Reservation] = []
+            latest: Reservation | None = None
+            for row in self._fetch(_d_of_person(len(ds), with_latest), params):
+                r = _from_driver(row[1:])
+                if row[0]:
+                    latest = r
+                else:
+                    out.append(r)
+            if with_latest:
+                self._latest[pid] = latest
+            return out
+        rows = self._conn.execute(_OF_PEOPLE, {"ids": ids, "days": ds}).all()
+        return [_reservation(r) for r in rows]
+
+    def add(self, rows: Sequence[NewReservation]) -> list[Reservation]:
+        if not rows:
+            return []
+        self._latest.clear()
+        if len(rows) <= 4:  # a single booking: one or two rows, each a prepared driver statement
+            d, cur, ids = self._d, self._cursor(), []
+            sql = d.sql(_D_INSERT)
+            with d.errors():
+                for r in rows:
+                    cur.execute(sql, (int(r.desk_id), r.building_id, d.day(r.day), r.part.value, r.person_id,
+                                      r.booked_by_id, r.department, r.group_id, r.source_message_id,
+                                      d.when(r.created_at)))
+                    ids.append(cur.fetchone()[0])
+        else:
+            values = [dict(desk_id=int(r.desk_id), building_id=r.building_id, day=r.day, part=r.part.value,
+                           person_id=r.person_id, booked_by_id=r.booked_by_id, department=r.department,
+                           group_id=r.group_id, source_message_id=r.source_message_id, status="active",
+                           created_at=r.created_at) for r in rows]
+            with translated():
+                ids = list(self._conn.execute(_INSERT_MANY, values).scalars())
+        return [Reservation(id=i, desk_id=r.desk_id, building_id=r.building_id, day=r.day, part=r.part,
+                            person_id=r.person_id, booked_by_id=r.booked_by_id, department=r.department,
+                            group_id=r.group_id, source_message_id=r.source_message_id,
+                            status=ReservationStatus.ACTIVE, created_at=r.created_at)
+                for i, r in zip(ids, rows)]
+
+    def claim_message(self, source_message_id: str, now: datetime) -> None:
+        cur = self._cursor()
+        with self._d.errors():
+            cur.execute(self._d.sql(_D_CLAIM), (source_message_id, self._d.when(now)))
+
+    def by_source_message(self, source_message_id: str) -> list[Reservation]:
+        rows = self._conn.execute(_BY_SOURCE, {"m": source_message_id}).all()
+        return [_reservation(r) for r in rows]
+
+    def get(self, ids: Iterable[int]) -> list[Reservation]:
+        ids = sorted(set(ids))
+        if not ids:
+            return []
+        return [_reservation(r) for r in self._conn.execute(_BY_IDS, {"ids": ids}).all()]
+
+    def by_group(self, group_id: str) -> list[Reservation]:
+        rows = self._conn.execute(_BY_GROUP, {"g": group_id}).all()
+        return [_reservation(r) for r in rows]
+
+    def upcoming(self, person_id: int, from_day: date) -> list[Reservation]:
+        rows = self._conn.execute(_UPCOMING, {"p": person_id, "d": from_day}).all()
+        rows.sort(key=lambda r: (r.day, r.id))
+        return [_reservation(r) for r in rows]
+
+    def set_status(self, ids: Iterable[int], status: ReservationStatus) -> None:
+        ids = sorted(set(ids))
+        self._latest.clear()
+        if ids:
+            with translated():
+                self._conn.execute(_SET_STATUS, {"ids": ids, "s": status.value})
+
+    def latest(self, person_id: int) -> Reservation | None:
+        if person_id in self._latest:
+            return self._latest[person_id]
+        rows = self._fetch(_D_LATEST, (person_id,))
+        found = self._latest[person_id] = _from_driver(rows[0]) if rows else None
+        return found
+
+    def counts(self, building_id: str, days: Iterable[date]) -> dict[tuple[date, Part], int]:
+        ds = sorted(set(days))
+        if not ds:
+            return {}
+        rows = self._conn.execute(_COUNTS, {"b": building_id, "days": ds}).all()
+        return {(d, Part(p)): int(n) for d, p, n in rows}

@@ -1,0 +1,264 @@
+"""SQLAlchemy Core tables: the schema of the store (migrations in ``migrations/``).
+
+Designed for national scale (100 buildings, 60,000 desks, ~13 million reservation rows):
+integer keys for desks and reservations, partial unique indexes that make double bookings
+impossible, and a covering partial index for the hot query (active reservations of one
+building and day).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+    true,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC (same on every backend)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):  # type: ignore[override]
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=timezone.utc)
+
+
+ACTIVE = text("status = 'active'")
+"""A literal predicate: partial indexes are only used when the query repeats it literally."""
+
+buildings = Table(
+    "buildings", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("address", String(300), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("organisations", JSON, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("morning_start", Time, nullable=False),
+    Column("morning_end", Time, nullable=False),
+    Column("afternoon_start", Time, nullable=False),
+    Column("afternoon_end", Time, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+building_hours = Table(
+    "building_hours", metadata,
+    Column("building_id", String(64), ForeignKey("buildings.id", ondelete="CASCADE"), nullable=False),
+    Column("weekday", SmallInteger, nullable=False),
+    Column("opens", Time, nullable=False),
+    Column("closes", Time, nullable=False),
+    PrimaryKeyConstraint("building_id", "weekday"),
+    CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+)
+
+closures = Table(
+    "closures", metadata,
+    Column("building_id", String(64), ForeignKey("buildings.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("reason", String(200)),
+    PrimaryKeyConstraint("building_id", "day"),
+)
+
+floors = Table(
+    "floors", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("building_id", String(64), ForeignKey("buildings.id", ondelete="CASCADE"), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("name", String(100)),
+    UniqueConstraint("building_id", "level"),
+)
+
+zones = Table(
+    "zones", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("building_id", String(64), ForeignKey("buildings.id", ondelete="CASCADE"), nullable=False),
+    Column("floor_id", Integer, ForeignKey("floors.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("quiet", Boolean, nullable=False),
+    UniqueConstraint("building_id", "code"),
+)
+
+desks = Table(
+    "desks", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False),
+    Column("zone_id", Integer, ForeignKey("zones.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("sit_stand", Boolean, nullable=False),
+    Column("screens", SmallInteger, nullable=False),
+    Column("accessible", Boolean, nullable=False),
+    Column("in_use", Boolean, nullable=False, server_default=true()),  # false: removed by an import
+    UniqueConstraint("building_id", "code"),
+    CheckConstraint("screens IN (1, 2)", name="screens"),
+)
+
+desk_neighbours = Table(
+    "desk_neighbours", metadata,
+    Column("desk_id", Integer, ForeignKey("desks.id", ondelete="CASCADE"), nullable=False),
+    Column("neighbour_id", Integer, ForeignKey("desks.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("desk_id", "neighbour_id"),
+)
+
+catalogue_meta = Table(
+    "catalogue_meta", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Personal data lives only in this table (see docs/privacy.md): name, e-mail, phone, department.
+people = Table(
+    "people", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("external_id", String(255), nullable=False, unique=True),
+    # Text, not sized strings: the privacy work stores these encrypted (longer than the plaintext).
+    Column("name", Text),
+    Column("email", Text),
+    Column("phone", Text),
+    Column("department", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_active_at", UTCDateTime, nullable=False),
+    # Privacy (adapters/store/people.py, docs/privacy.md): ``external_id`` holds a keyed hash
+    # of the channel id, ``external_id_enc`` the channel id encrypted (to reach the person);
+    # ``audit_salt`` makes the pseudonymous audit actor, unlinkable once the row is deleted;
+    # ``notice_sent_at``: when the inactivity notice was given (retention).
+    Column("external_id_enc", Text),
+    Column("audit_salt", String(64)),
+    Column("notice_sent_at", UTCDateTime),
+)
+
+reservations = Table(
+    "reservations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("desk_id", Integer, ForeignKey("desks.id"), nullable=False),
+    Column("building_id", String(64), ForeignKey("buildings.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("part", String(9), nullable=False),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("booked_by_id", Integer, ForeignKey("people.id", ondelete="SET NULL")),
+    Column("department", String(200)),
+    Column("group_id", String(32)),
+    Column("source_message_id", String(255)),
+    Column("status", String(9), nullable=False, server_default="active"),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("checked_in_at", UTCDateTime),
+    Column("checked_out_at", UTCDateTime),
+    CheckConstraint("part IN ('morning', 'afternoon')", name="part"),
+    CheckConstraint("status IN ('active', 'cancelled', 'released')", name="status"),
+    # The database makes double bookings impossible:
+    Index("uq_reservations_desk_active", "desk_id", "day", "part", unique=True,
+          sqlite_where=ACTIVE, postgresql_where=ACTIVE),
+    Index("uq_reservations_person_active", "person_id", "day", "part", unique=True,
+          sqlite_where=text("status = 'active' AND person_id IS NOT NULL"),
+          postgresql_where=text("status = 'active' AND person_id IS NOT NULL")),
+    # The hot query, index-only: active desks/parts of one building and day.
+    Index("ix_reservations_building_day_active", "building_id", "day", "desk_id", "part", "status",
+          sqlite_where=ACTIVE, postgresql_where=ACTIVE),
+    Index("ix_reservations_person_day", "person_id", "day",
+          sqlite_where=text("person_id IS NOT NULL"), postgresql_where=text("person_id IS NOT NULL")),
+    Index("ix_reservations_booked_by", "booked_by_id",
+          sqlite_where=text("booked_by_id IS NOT NULL"), postgresql_where=text("booked_by_id IS NOT NULL")),
+    Index("ix_reservations_group", "group_id",
+          sqlite_where=text("group_id IS NOT NULL"), postgresql_where=text("group_id IS NOT NULL")),
+    Index("ix_reservations_source_message", "source_message_id",
+          sqlite_where=text("source_message_id IS NOT NULL"),
+          postgresql_where=text("source_message_id IS NOT NULL")),
+    Index("ix_reservations_day", "day"),
+)
+
+# A chat message that booked: claimed in the same transaction as its reservations.
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("key", String(255), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+conversation_state = Table(
+    "conversation_state", metadata,
+    Column("key", String(255), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+handled_messages = Table(
+    "handled_messages", metadata,
+    Column("message_key", String(255), primary_key=True),
+    Column("replies", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+# Privacy night jobs: one row per (job, night) done; inserted in the same transaction as the
+# work, so a night is done exactly once, and an interrupted run leaves no row.
+privacy_runs = Table(
+    "privacy_runs", metadata,
+    Column("job", String(32), nullable=False),
+    Column("night", Date, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("counts", Text, nullable=False),
+    PrimaryKeyConstraint("job", "night"),
+)
+
+# The pseudonymous security audit trail: ``actor`` is HMAC(hash key, the person's audit salt),
+# so it cannot be linked to anyone once the person's row (and salt) is deleted.
+audit_trail = Table(
+    "audit_trail", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(64), nullable=False),
+)
+
+
+def load_all_tables() -> MetaData:
+    """``metadata`` with the tables of every store module (some define theirs next to their code)."""
+    import importlib
+    import pkgutil
+
+    import adapters.store as store
+
+    for module in pkgutil.iter_modules(store.__path__):
+        if module.name != "migrations":
+            importlib.import_module(f"adapters.store.{module.name}")
+    return metadata

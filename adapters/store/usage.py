@@ -1,0 +1,306 @@
+"""Usage in the store: check-in/out and auto-release persistence, and report aggregation.
+
+Reports are counted in the database (GROUP BY) over ``reservations`` and the desk tables;
+no query here selects a person column, and nothing person-level leaves this module (the
+auto-release notices carry only the ``<channel>:<id>`` key needed to tell that person).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time
+from typing import Iterable, Mapping
+
+from sqlalchemy import Connection, Engine, case, func, literal_column, select, update
+
+from adapters.store.catalogue import CatalogueCache
+from adapters.store.engine import WRITE_OPTION, is_sqlite
+from adapters.store.people import SqlPeopleRepository
+from adapters.store.tables import desks, reservations, zones
+from core.booking.days import HolidayCalendar
+from core.booking.model import Part
+from core.booking.rules import Rules
+from core.clock import local_today
+from core.messages import Attachment
+from core.usage.aggregate import Scope, build_report
+from core.usage.model import DEFAULT_MIN_CELL, MAX_RANGE_DAYS, CellRow, DayPartRow, DeskRef, DeskRow, Report, desk_type
+from core.usage.port import CheckInResult, CheckOutResult, ReleaseNotice, UsageSummary
+from core.usage.presence import (
+    CheckInOutcome,
+    CheckOutOutcome,
+    ReleaseCandidate,
+    TodayReservation,
+    plan_auto_release,
+    plan_check_in,
+    plan_check_out,
+)
+from core.usage.request import ReportProblem, ReportRequest, RequestRefusal, check_request
+from core.usage.roles import is_facility_manager
+from core.usage.wording import summary_lines
+
+log = logging.getLogger("wms.usage")
+
+_r = reservations.c
+_COUNTED = ("active", "released")
+
+
+def _stay_minutes(conn: Connection):  # type: ignore[no-untyped-def]
+    """Minutes between check-in and check-out, per dialect."""
+    if conn.dialect.name == "sqlite":
+        return (func.julianday(_r.checked_out_at) - func.julianday(_r.checked_in_at)) * 1440.0
+    return func.extract("epoch", _r.checked_out_at - _r.checked_in_at) / 60.0
+
+
+class SqlUsage:
+    """The :class:`core.usage.port.UsagePort` on the SQL store."""
+
+    def __init__(self, engine: Engine, *, managers: Iterable[str] = (), min_cell: int = DEFAULT_MIN_CELL,
+                 release_times: Mapping[str, time] | None = None, cache: CatalogueCache | None = None,
+                 calendar: HolidayCalendar | None = None, max_days: int = MAX_RANGE_DAYS) -> None:
+        self._engine = engine
+        self._managers = tuple(managers)
+        self.min_cell = min_cell
+        self.max_days = max_days
+        self._release_times = dict(release_times or {})
+        self._cache = cache or CatalogueCache()
+        self._calendar = calendar or HolidayCalendar(exclude=Rules().closed_holidays_excluded)
+
+    # ---------------------------------------------------------------- catalogue
+    def _catalogue(self, conn: Connection):  # type: ignore[no-untyped-def]
+        return self._cache.get(conn)
+
+    def building_ids(self) -> tuple[str, ...]:
+        with self._engine.connect() as conn:
+            return tuple(self._catalogue(conn).buildings)
+
+    # ---------------------------------------------------------------- check-in / out
+    def _today(self, conn: Connection, person_id: int, day: date) -> list[TodayReservation]:
+        rows = conn.execute(
+            select(_r.id, _r.desk_id, desks.c.code, _r.building_id, _r.day, _r.part, _r.status,
+                   _r.checked_in_at, _r.checked_out_at)
+            .join(desks, desks.c.id == _r.desk_id)
+            .where(_r.person_id == person_id, _r.day == day, _r.status.in_(_COUNTED))).all()
+        return [TodayReservation(r.id, str(r.desk_id), r.code, r.building_id, r.day, Part(r.part), r.status,
+                                 r.checked_in_at, r.checked_out_at) for r in rows]
+
+    def _write(self) -> Connection:
+        return self._engine.execution_options(**{WRITE_OPTION: True}).connect()
+
+    def check_in(self, person: str, now: datetime) -> CheckInResult:
+        try:
+            with self._write() as conn, conn.begin():
+                found = SqlPeopleRepository(conn).by_external_id(person)
+                if found is None:
+                    return CheckInResult(CheckInOutcome.UNKNOWN_PERSON)
+                cat = self._catalogue(conn)
+                plan = plan_check_in(self._today(conn, found.id, local_today(now)), cat.buildings, now)
+                for rid, at in plan.check_in:
+                    conn.execute(update(reservations).where(_r.id == rid, _r.status == "active",
+                                                            _r.checked_in_at.is_(None))
+                                 .values(checked_in_at=at))
+                if plan.reopen:
+                    conn.execute(update(reservations).where(_r.id.in_(plan.reopen)).values(checked_out_at=None))
+                b = cat.buildings.get(plan.building_id or "")
+                return CheckInResult(plan.outcome, plan.desk_code, plan.building_id, b.name if b else None,
+                                     plan.parts, plan.at)
+        except Exception as exc:  # noqa: BLE001 - a chat reply, never a stack trace
+            log.warning("check-in failed: %s", type(exc).__name__)
+            return CheckInResult(CheckInOutcome.ERROR)
+
+    def check_out(self, person: str, now: datetime) -> CheckOutResult:
+        try:
+            with self._write() as conn, conn.begin():
+                found = SqlPeopleRepository(conn).by_external_id(person)
+                if found is None:
+                    return CheckOutResult(CheckOutOutcome.UNKNOWN_PERSON)
+                cat = self._catalogue(conn)
+                today = self._today(conn, found.id, local_today(now))
+                plan = plan_check_out(today, cat.buildings, now)
+                for rid, at in plan.check_out:
+                    conn.execute(update(reservations).where(_r.id == rid).values(checked_out_at=at))
+                if plan.release:
+                    conn.execute(update(reservations).where(_r.id.in_(plan.release), _r.status == "active")
+                                 .values(status="released", checked_in_at=None, checked_out_at=None))
+                parts = tuple(r.part for r in today if r.id in set(plan.release))
+                b = cat.buildings.get(plan.building_id or "")
+                return CheckOutResult(plan.outcome, plan.desk_code, plan.building_id, b.name if b else None,
+                                      plan.minutes, parts)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("check-out failed: %s", type(exc).__name__)
+            return CheckOutResult(CheckOutOutcome.ERROR)
+
+    def auto_release(self, now: datetime) -> tuple[ReleaseNotice, ...]:
+        """Release today's bookings not checked in by their building's time (idempotent)."""
+        if not self._release_times:
+            return ()
+        day = local_today(now)
+        with self._write() as conn, conn.begin():
+            cat = self._catalogue(conn)
+            ids = [b for b in self._release_times if b in cat.buildings]
+            if not ids:
+                return ()
+            rows = conn.execute(
+                select(_r.id, _r.person_id, _r.desk_id, desks.c.code, _r.building_id, _r.day, _r.part)
+                .join(desks, desks.c.id == _r.desk_id)
+                .where(_r.day == day, _r.building_id.in_(ids), literal_column("status = 'active'"),
+                       _r.checked_in_at.is_(None))).all()
+            cands = [ReleaseCandidate(r.id, r.person_id, str(r.desk_id), r.building_id, r.day, Part(r.part))
+                     for r in rows]
+            chosen = set(plan_auto_release(cands, cat.buildings, self._release_times, now))
+            if not chosen:
+                return ()
+            released = set(conn.execute(
+                update(reservations).where(_r.id.in_(sorted(chosen)), _r.status == "active",
+                                           _r.checked_in_at.is_(None))
+                .values(status="released").returning(_r.id)).scalars())
+            people = SqlPeopleRepository(conn)
+            grouped: dict[tuple, list[Part]] = defaultdict(list)
+            for r in rows:
+                if r.id in released and r.person_id is not None:
+                    grouped[(r.person_id, r.building_id, r.code, r.day)].append(Part(r.part))
+            notices = []
+            for (person_id, building_id, code, d), parts in sorted(grouped.items(), key=lambda kv: kv[0][1:]):
+                p = people.get(person_id)
+                if p is None:
+                    continue
+                notices.append(ReleaseNotice(p.external_id, building_id, cat.buildings[building_id].name, code, d,
+                                             tuple(sorted(parts, key=lambda x: x is Part.AFTERNOON))))
+            log.info("auto-release: %d reservations released", len(released))
+            return tuple(notices)
+
+    # ---------------------------------------------------------------- reports
+    def check(self, start: date | str | None, end: date | str | None, building_id: str | None,
+              cells: bool = False) -> ReportRequest | RequestRefusal:
+        """Validate a request against the known buildings and this store's limits."""
+        return check_request(start, end, building_id, self.building_ids(), min_cell=self.min_cell,
+                             max_days=self.max_days, cells=cells)
+
+    def report(self, request: ReportRequest, now: datetime) -> Report | RequestRefusal:
+        today = local_today(now)
+        conn = self._engine.connect()
+        if not is_sqlite(self._engine):
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for all queries
+        with conn, conn.begin():
+            cat = self._catalogue(conn)
+            if request.building_id is not None and request.building_id not in cat.buildings:
+                return RequestRefusal(ReportProblem.UNKNOWN_BUILDING, request.building_id)
+            scope = self._scope(conn, cat, request.building_id)
+            where = [_r.day >= request.start, _r.day <= request.end]
+            if request.building_id is not None:
+                where.append(_r.building_id == request.building_id)
+            stays = request.building_id is not None
+            if request.end < today and request.building_id is None:
+                # History does not change any more (check-in/out happen on the day itself and the
+                # anonymisation touches no counted column), so the two big scans of an all-buildings
+                # report may run side by side on two connections.
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    later = pool.submit(self._in_own_transaction, self._desk_rows, where, today)
+                    day_rows = self._day_rows(conn, where, today, stays=stays)
+                    desk_rows = later.result()
+            else:
+                day_rows = self._day_rows(conn, where, today, stays=stays)
+                desk_rows = self._desk_rows(conn, where, today)
+            cell_rows = self._cell_rows(conn, where, today) if request.cells else None
+        return build_report(scope, request.start, request.end, today, request.min_cell, day_rows, desk_rows,
+                            cell_rows, calendar=self._calendar, building_id=request.building_id)
+
+    def _in_own_transaction(self, query, where: list, today: date):  # type: ignore[no-untyped-def]
+        with self._engine.connect() as conn, conn.begin():
+            return query(conn, where, today)
+
+    # The aggregation queries count per status (count(*) and count(checked_in_at)) and leave the
+    # arithmetic to Python: no CASE per row, so the database does the least work per row. Cancelled
+    # rows are counted and dropped here (filtering them would cost a comparison per row as well).
+    @staticmethod
+    def _day_rows(conn: Connection, where: list, today: date, stays: bool) -> list[DayPartRow]:
+        cols = [_r.building_id, _r.day, _r.part, _r.status, func.count().label("n"),
+                func.count(_r.checked_in_at).label("ci")]
+        if stays:  # the average stay: only for one building (it costs an expression per row)
+            timed = _r.checked_out_at.is_not(None) & _r.checked_in_at.is_not(None)
+            cols += [func.sum(case((timed, _stay_minutes(conn)), else_=0.0)).label("minutes"),
+                     func.sum(case((timed, 1), else_=0)).label("timed")]
+        acc: dict[tuple, list] = {}
+        for r in conn.execute(select(*cols).where(*where).group_by(_r.building_id, _r.day, _r.part, _r.status)):
+            if r.status not in _COUNTED:
+                continue
+            day = _day(r.day)
+            a = acc.setdefault((r.building_id, day, r.part), [0, 0, 0, 0, 0.0, 0])
+            _add(a, r.status, int(r.n), int(r.ci or 0), day < today)
+            if stays and r.status == "active":
+                a[4] += float(r.minutes or 0.0)
+                a[5] += int(r.timed or 0)
+        return [DayPartRow(b, day, Part(part), (a[0], a[1], a[2], a[3]), a[4], a[5])
+                for (b, day, part), a in acc.items()]
+
+    @staticmethod
+    def _desk_rows(conn: Connection, where: list, today: date) -> list[DeskRow]:
+        past = (_r.day < today).label("past")
+        acc: dict[str, list] = {}
+        for r in conn.execute(select(_r.desk_id, _r.status, past, func.count().label("n"),
+                                     func.count(_r.checked_in_at).label("ci"))
+                              .where(*where).group_by(_r.desk_id, _r.status, past)):
+            if r.status in _COUNTED:
+                _add(acc.setdefault(str(r.desk_id), [0, 0, 0, 0]), r.status, int(r.n), int(r.ci or 0), bool(r.past))
+        return [DeskRow(k, (a[0], a[1], a[2], a[3])) for k, a in acc.items()]
+
+    @staticmethod
+    def _cell_rows(conn: Connection, where: list, today: date) -> list[CellRow]:
+        keys = (_r.building_id, desks.c.zone_id, desks.c.screens, desks.c.sit_stand, _r.day, _r.part, _r.status)
+        acc: dict[tuple, list] = {}
+        for r in conn.execute(select(*keys, func.count().label("n"), func.count(_r.checked_in_at).label("ci"))
+                              .join(desks, desks.c.id == _r.desk_id).where(*where).group_by(*keys)):
+            if r.status in _COUNTED:
+                day = _day(r.day)
+                key = (r.building_id, str(r.zone_id), int(r.screens), bool(r.sit_stand), day, r.part)
+                _add(acc.setdefault(key, [0, 0, 0, 0]), r.status, int(r.n), int(r.ci or 0), day < today)
+        return [CellRow(b, z, sc, st, day, Part(part), (a[0], a[1], a[2], a[3]))
+                for (b, z, sc, st, day, part), a in acc.items()]
+
+    def _scope(self, conn: Connection, cat, building_id: str | None) -> Scope:  # type: ignore[no-untyped-def]
+        q = select(desks.c.id, desks.c.building_id, desks.c.zone_id, desks.c.screens, desks.c.sit_stand,
+                   desks.c.in_use, zones.c.quiet).join(zones, zones.c.id == desks.c.zone_id)
+        if building_id is not None:
+            q = q.where(desks.c.building_id == building_id)
+        refs = tuple(DeskRef(str(r.id), r.building_id, str(r.zone_id),
+                             desk_type(int(r.screens), bool(r.sit_stand), bool(r.quiet)), bool(r.in_use))
+                     for r in conn.execute(q))
+        blds = tuple(b for bid, b in sorted(cat.buildings.items()) if building_id in (None, bid))
+        return Scope(blds, dict(cat.zones), refs)
+
+    def summary(self, requester: str, building_id: str | None, start: date, end: date, now: datetime,
+                lang: str = "nl") -> UsageSummary:
+        if not is_facility_manager(requester, self._managers):
+            return UsageSummary(problem=ReportProblem.NOT_ALLOWED)
+        try:
+            request = self.check(start, end, building_id)
+            if isinstance(request, RequestRefusal):
+                return UsageSummary(problem=request.problem)
+            report = self.report(request, now)
+            if isinstance(report, RequestRefusal):
+                return UsageSummary(problem=report.problem)
+            from adapters.reports.charts import summary_png
+
+            png = summary_png(report, lang)
+            name = f"usage-{building_id or 'all'}-{start.isoformat()}-{end.isoformat()}.png"
+            return UsageSummary(lines=summary_lines(report, lang), chart=Attachment(name, "image/png", png),
+                                building=report.buildings[0] if len(report.buildings) == 1 else None)
+        except Exception as exc:  # noqa: BLE001 - a chat reply, never a stack trace
+            log.warning("usage summary failed: %s", type(exc).__name__)
+            return UsageSummary(problem=ReportProblem.ERROR)
+
+
+def _add(acc: list, status: str, n: int, checked_in: int, past: bool) -> None:
+    """Add one (status, count, checked-in count) group to ``[reserved, checked_in, released, no_shows]``."""
+    acc[0] += n
+    if status == "released":
+        acc[2] += n
+        return
+    acc[1] += checked_in
+    if past:
+        acc[3] += n - checked_in
+
+
+def _day(value) -> date:  # type: ignore[no-untyped-def]
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,0 +1,210 @@
+"""Small-count suppression with complementary suppression.
+
+Every published count is a node's metric. Counts from 1 to ``min_cell - 1`` are hidden
+(primary suppression). Published counts are tied by additive relations, and a hidden count
+must not be recoverable from them:
+
+* within a node: ``reserved = checked_in + released + no_shows + pending``;
+* across nodes, per metric: a total equals the sum of its parts (day = its parts of the day,
+  building = its days = its desk types = its zones, all buildings = the buildings, ...).
+
+In every relation the number of hidden members must be 0 or at least 2, so no single
+subtraction reveals a hidden count. When a relation has exactly one, another member is hidden
+too (complementary suppression): the smallest positive visible part, or else the total (the
+total first when nothing else is built on it, like the all-buildings total). A
+visible zero is never chosen as the complement (a reader may know it is structurally zero,
+e.g. no-shows of a future day). Suppression only grows, so the loop ends. A zero is not
+suppressed: it says nothing about anyone.
+
+"At least two hidden per relation" is necessary but not always sufficient when relations
+overlap (a zone x type table with its margins, cells against days and zones, the metric
+relation across both). So an exact check follows: the published equations are solved for
+the hidden counts (linear algebra per connected group of hidden counts, numpy); every hidden
+count the equations pin down gets another complement, until none is determined. Groups larger
+than :data:`EXACT_LIMIT` hidden counts (only reports with the finest cells over long ranges)
+keep the pairwise rule alone.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Sequence
+
+import numpy as np
+
+EXACT_LIMIT = 1200
+"""The largest group of hidden counts checked exactly (SVD cost grows with its cube)."""
+
+N_METRICS = 5  # reserved, checked_in, released, no_shows, pending (model.METRICS order)
+
+
+def suppress(values: Sequence[Sequence[int]], relations: Sequence[tuple[int, Sequence[int]]],
+             min_cell: int) -> list[list[bool]]:
+    """Which counts to hide: ``hidden[node][metric]``.
+
+    ``values[node]`` are the node's counts in :data:`core.usage.model.METRICS` order (the
+    first is the sum of the others); ``relations`` are ``(total_node, part_nodes)`` that hold
+    for every metric.
+    """
+    hidden = [[0 < v < min_cell for v in vals] for vals in values]
+    member_of: list[list[int]] = [[] for _ in values]
+    for r, (total, parts) in enumerate(relations):
+        member_of[total].append(r)
+        for p in parts:
+            member_of[p].append(r)
+
+    # Work items: (-1, node) is the node's metric relation; (r, metric) a cross-node relation.
+    queue: deque[tuple[int, int]] = deque()
+    queued: set[tuple[int, int]] = set()
+
+    def push(item: tuple[int, int]) -> None:
+        if item not in queued:
+            queued.add(item)
+            queue.append(item)
+
+    def hide(node: int, metric: int) -> None:
+        hidden[node][metric] = True
+        push((-1, node))
+        for r in member_of[node]:
+            push((r, metric))
+
+    for node, flags in enumerate(hidden):
+        for m, h in enumerate(flags):
+            if h:
+                push((-1, node))
+                for r in member_of[node]:
+                    push((r, m))
+
+    def settle() -> None:
+        while queue:
+            step(queue.popleft())
+
+    def step(item: tuple[int, int]) -> None:
+        queued.discard(item)
+        r, x = item
+        if r == -1:
+            node = x
+            flags = hidden[node]
+            if sum(flags) != 1:
+                return
+            vals = values[node]
+            candidates = [m for m in range(1, N_METRICS) if not flags[m] and vals[m] > 0]
+            if candidates:
+                hide(node, min(candidates, key=lambda m: (vals[m], m)))
+            elif not flags[0]:
+                hide(node, 0)
+            return
+        metric = x
+        total, parts = relations[r]
+        n_hidden = hidden[total][metric] + sum(1 for p in parts if hidden[p][metric])
+        if n_hidden != 1:
+            return
+        visible = [p for p in parts if not hidden[p][metric] and values[p][metric] > 0]
+        top = len(member_of[total]) == 1 and not hidden[total][metric] and values[total][metric] > 0
+        if top:
+            hide(total, metric)  # a total nothing else is built on (all buildings): hiding it costs least
+        elif visible:
+            hide(min(visible, key=lambda p: (values[p][metric], p)), metric)
+        elif not hidden[total][metric]:
+            hide(total, metric)
+
+    settle()
+    while True:
+        pinned = _determined(values, relations, hidden, member_of)
+        if not pinned:
+            return hidden
+        before = sum(map(sum, hidden))
+        for node, metric in pinned:
+            _complement(node, metric, values, relations, hidden, member_of, hide)
+        settle()
+        if sum(map(sum, hidden)) == before:  # nothing left to hide next to them: hide wider
+            for node, metric in pinned:
+                for r in member_of[node]:
+                    total, parts = relations[r]
+                    for p in (total, *parts):
+                        for m in range(N_METRICS):
+                            if not hidden[p][m] and values[p][m] > 0:
+                                hide(p, m)
+            settle()
+            if sum(map(sum, hidden)) == before:
+                return hidden
+
+
+def _equations(relations: Sequence[tuple[int, Sequence[int]]], hidden: list[list[bool]],
+               member_of: list[list[int]]) -> list[list[tuple[tuple[int, int], int]]]:
+    """Every published equation that involves a hidden count, as ``[((node, metric), coef)]``
+    restricted to the hidden counts (known terms only shift the constant)."""
+    eqs: list[list[tuple[tuple[int, int], int]]] = []
+    seen: set[tuple[int, int]] = set()
+    for node, flags in enumerate(hidden):
+        if not any(flags):
+            continue
+        eq = [((node, m), 1 if m == 0 else -1) for m in range(N_METRICS) if flags[m]]
+        eqs.append(eq)
+        for r in member_of[node]:
+            for m in range(N_METRICS):
+                if flags[m] and (r, m) not in seen:
+                    seen.add((r, m))
+                    total, parts = relations[r]
+                    eq = [((total, m), 1)] if hidden[total][m] else []
+                    eq += [((p, m), -1) for p in parts if hidden[p][m]]
+                    eqs.append(eq)
+    return eqs
+
+
+def _determined(values: Sequence[Sequence[int]], relations: Sequence[tuple[int, Sequence[int]]],
+                hidden: list[list[bool]], member_of: list[list[int]]) -> list[tuple[int, int]]:
+    """The hidden counts that the published equations determine exactly."""
+    eqs = _equations(relations, hidden, member_of)
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(x: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for eq in eqs:
+        first = find(eq[0][0])
+        for var, _ in eq[1:]:
+            root = find(var)
+            if root != first:
+                parent[root] = first
+    groups: dict[tuple[int, int], list[int]] = {}
+    for i, eq in enumerate(eqs):
+        groups.setdefault(find(eq[0][0]), []).append(i)
+    out: list[tuple[int, int]] = []
+    for rows in groups.values():
+        cols = sorted({var for i in rows for var, _ in eqs[i]})
+        if len(cols) > EXACT_LIMIT:
+            continue
+        index = {v: j for j, v in enumerate(cols)}
+        a = np.zeros((len(rows), len(cols)))
+        for k, i in enumerate(rows):
+            for var, coef in eqs[i]:
+                a[k, index[var]] += coef
+        # x_j is determined iff every vector of the null space has a zero j-th component.
+        _, s, vt = np.linalg.svd(a, full_matrices=True)
+        rank = int((s > 1e-9 * max(1.0, s[0] if s.size else 0.0)).sum())
+        null = vt[rank:]
+        norms = np.abs(null).max(axis=0) if null.size else np.zeros(len(cols))
+        out += [cols[j] for j in range(len(cols)) if norms[j] < 1e-9]
+    return sorted(out)
+
+
+def _complement(node: int, metric: int, values: Sequence[Sequence[int]],
+                relations: Sequence[tuple[int, Sequence[int]]], hidden: list[list[bool]],
+                member_of: list[list[int]], hide) -> None:  # type: ignore[no-untyped-def]
+    """Hide one more count next to a determined one: the smallest positive visible count that
+    shares an equation with it (its node's other metrics, or a total/part of the metric)."""
+    options: list[tuple[int, int, int]] = []  # (value, node, metric)
+    vals = values[node]
+    options += [(vals[m], node, m) for m in range(N_METRICS) if not hidden[node][m] and vals[m] > 0]
+    for r in member_of[node]:
+        total, parts = relations[r]
+        for p in (total, *parts):
+            if not hidden[p][metric] and values[p][metric] > 0:
+                options.append((values[p][metric], p, metric))
+    if options:
+        _, n, m = min(options)
+        hide(n, m)
