@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -239,6 +240,39 @@ privacy_runs = Table(
     Column("counts", Text, nullable=False),
     PrimaryKeyConstraint("job", "night"),
 )
+
+# Usage roll-up (issue 8): anonymous daily counts per building, day, part of the day, zone and
+# desk kind (screens, sit-stand), built by the night job for days that can no longer change
+# (see adapters/store/usage.py, docs/reports.md). No person-level column: counts only.
+# Reports read it for rolled-up days and ``reservations`` for the rest.
+usage_rollup = Table(
+    "usage_rollup", metadata,
+    Column("building_id", String(64), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("part", String(9), nullable=False),
+    Column("zone_id", Integer, nullable=False),
+    Column("screens", SmallInteger, nullable=False),
+    Column("sit_stand", Boolean, nullable=False),
+    Column("reserved", Integer, nullable=False),      # active + released
+    Column("checked_in", Integer, nullable=False),    # active and checked in
+    Column("released", Integer, nullable=False),
+    Column("no_shows", Integer, nullable=False),      # active, never checked in (the day is past)
+    Column("stay_minutes", Float, nullable=False),    # summed minutes of stays with check-in and -out
+    Column("stays", Integer, nullable=False),         # how many such stays
+    PrimaryKeyConstraint("building_id", "day", "part", "zone_id", "screens", "sit_stand"),
+    Index("ix_usage_rollup_day", "day"),
+    sqlite_with_rowid=False,
+)
+
+# One row per rolled-up day (in the same transaction as its roll-up rows): days up to the
+# newest one here are read from ``usage_rollup``.
+usage_rollup_days = Table(
+    "usage_rollup_days", metadata,
+    Column("day", Date, primary_key=True),
+    Column("rolled_at", UTCDateTime, nullable=False),
+    Column("reservations", Integer, nullable=False),  # reservation rows counted (all statuses)
+)
+
 
 # The pseudonymous security audit trail: ``actor`` is HMAC(hash key, the person's audit salt),
 # so it cannot be linked to anyone once the person's row (and salt) is deleted.
