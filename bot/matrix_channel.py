@@ -117,10 +117,19 @@ async def run_matrix(
             continue
         log.info("matrix: this instance runs the sync")
         state = MatrixState(engine, config.user_id, secret=config.pickle_key)
-        channel = MatrixChannel(config, handler, state, clock=clock)
+        lost = asyncio.Event()
+
+        async def still_leader(lease: Lease = lease, lost: asyncio.Event = lost) -> bool:
+            if lost.is_set():
+                return False
+            if await asyncio.to_thread(lease.held_by_me):
+                return True
+            lost.set()
+            return False
+
+        channel = MatrixChannel(config, handler, state, clock=clock, leader=still_leader)
         if on_channel is not None:
             on_channel(channel)
-        lost = asyncio.Event()
         either = asyncio.Event()
         keeper = asyncio.create_task(_keep(lease, stop, lost, either, renew_every))
         runner = asyncio.create_task(channel.run(either))

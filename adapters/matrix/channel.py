@@ -149,8 +149,11 @@ class MatrixChannel:
         state: MatrixState,
         *,
         clock: Callable[[], float] = time.time,
+        leader: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.config = config
+        self.leader = leader
+        """Asked before each sync answer is handled; False means another instance took over."""
         self.handler = handler
         self.state = state
         self.clock = clock
@@ -381,6 +384,8 @@ class MatrixChannel:
                 if stop.is_set():
                     return
                 raise RuntimeError("the first sync failed")
+            if not await self._still_leader():
+                return
             self._dispatch(resp)
             await self._after_sync()
         self.ready.set()
@@ -405,6 +410,8 @@ class MatrixChannel:
                 backoff = min(backoff * 2, self.config.max_retry_wait)
                 continue
             backoff = 1.0
+            if not await self._still_leader():
+                return
             self._dispatch(resp)
             await self._after_sync()
             if time.monotonic() - last_prune > PRUNE_EVERY:
@@ -413,6 +420,20 @@ class MatrixChannel:
                     self.state.prune(self._now_ms())  # retention: 7 days for event ids, 1 day for prompts
                 except Exception as exc:
                     log.warning("pruning failed: %s", type(exc).__name__)
+
+    async def _still_leader(self) -> bool:
+        """Fence: handle a sync answer only while this instance still holds the lease.
+
+        The lease keeper notices a take-over only at its next renewal; without this check a
+        sync answer that arrives in between would be handled here and by the new holder.
+        """
+        if self.leader is None:
+            return True
+        try:
+            return await self.leader()
+        except Exception as exc:
+            log.warning("leader check failed: %s", type(exc).__name__)
+            return False
 
     async def _after_sync(self) -> None:
         """The chores matrix-nio's sync_forever does between syncs (keys, to-device)."""

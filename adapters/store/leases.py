@@ -94,6 +94,12 @@ class Lease:
                 .values(expires_ms=0)
             )
 
+    def held_by_me(self) -> bool:
+        """Whether the row still names this holder (a fence that needs no agreement on clocks)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(leases.c.holder).where(leases.c.name == self.name)).first()
+        return row is not None and row.holder == self.holder
+
     def held(self) -> bool:
         """Whether this holder has an unexpired lease right now."""
         with self.engine.connect() as conn:

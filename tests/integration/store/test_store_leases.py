@@ -97,3 +97,16 @@ def test_names_are_independent_and_reacquire_is_renewal(engine):
     assert Lease(engine, "y", "b", clock=clock).acquire()
     assert Lease(engine, "x", "a", clock=clock).acquire()
     ensure_table(engine)  # idempotent
+
+
+def test_fence_sees_a_take_over_even_with_a_stalled_clock(engine):
+    """An instance whose clock stalled still learns at once that the row names someone else."""
+    stalled, real = Clock(), Clock()
+    a = Lease(engine, "fence", "a", ttl=2, clock=stalled)
+    b = Lease(engine, "fence", "b", ttl=2, clock=real)
+    assert a.acquire() and a.held_by_me()
+    real.now += 3  # a's clock no longer moves, so a would think its lease is still valid
+    assert a.held()
+    assert b.acquire()
+    assert not a.held_by_me()  # the fence the Matrix channel asks before handling a sync answer
+    assert b.held_by_me()
