@@ -108,31 +108,9 @@ def small_buildings() -> dict:
 def write_buildings(path: Path) -> Path:
     path.write_text(json.dumps(small_buildings()), encoding="utf-8")
     return path
+
+
 HASH_KEY = generate_key()
-
-
-def _desk(code: str, neighbours: list[str]) -> dict:
-    return {"code": code, "sit_stand": False, "screens": 2, "accessible": False, "neighbours": neighbours}
-
-
-def small_buildings() -> dict:
-    """Two small buildings in Den Haag: alpha (6 desks) and beta (2)."""
-    hours = {d: "07:00-19:00" for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-    return {"buildings": [
-        {"id": "alpha", "name": "Alpha", "address": "Alphastraat 1, Den Haag", "city": "Den Haag",
-         "organisations": ["BZK"], "aliases": [], "opening_hours": hours,
-         "floors": [{"level": 1, "zones": [{"code": "AO", "name": "open", "quiet": False, "desks": [
-             _desk(f"A-0{i}", []) for i in range(1, 7)]}]}]},
-        {"id": "beta", "name": "Beta", "address": "Betaplein 2, Den Haag", "city": "Den Haag",
-         "organisations": ["JenV"], "aliases": [], "opening_hours": hours,
-         "floors": [{"level": 0, "zones": [{"code": "BO", "name": "open", "quiet": False, "desks": [
-             _desk("B-01", []), _desk("B-02", [])]}]}]},
-    ]}
-
-
-def write_buildings(path: Path) -> Path:
-    path.write_text(json.dumps(small_buildings()), encoding="utf-8")
-    return path
 
 
 def privacy_settings(url: str, tmp_path: Path, pilot: Path | None = None, **extra: str) -> Settings:
