@@ -8,36 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nio import RoomSendResponse, SyncResponse
+from matrix_fakes import BOT, fake_channel, sync_answer, text_event
 from sqlalchemy import create_engine
 
-from adapters.matrix.channel import MatrixChannel, MatrixConfig
+from adapters.matrix.channel import MatrixChannel
 from adapters.matrix.render import KEYCAPS
 from adapters.matrix.state import MatrixState
 from core.messages import Choice, Handler, Reply
 
-BOT = "@wms:gov.example"
 ANNA, BOB, CAROL, EVE = "@anna:gov.example", "@bob:gov.example", "@carol:gov.example", "@eve:gov.example"
 ROOM = "!team:gov.example"
-
-
-class FakeRoom:
-    def __init__(self, *users: str) -> None:
-        self.users = {u: None for u in users}
-        self.member_count = len(users)
-        self.encrypted = False
-
-
-class FakeClient:
-    user_id = BOT
-
-    def __init__(self) -> None:
-        self.rooms = {ROOM: FakeRoom(BOT, ANNA, BOB, CAROL)}
-        self.sent: list[tuple[str, str, dict, str]] = []
-
-    async def room_send(self, room_id, event_type, content, tx_id=None, ignore_unverified_devices=False):
-        self.sent.append((room_id, event_type, content, tx_id))
-        return RoomSendResponse(event_id=f"$bot{len(self.sent)}", room_id=room_id)
 
 
 class Recorder(Handler):
@@ -56,21 +36,12 @@ class Recorder(Handler):
         return [Reply(text=f"ok {message.text}")]
 
 
-def _sync(token: str, events: list[dict[str, Any]]) -> SyncResponse:
-    return SyncResponse.from_dict({
-        "next_batch": token,
-        "rooms": {"join": {ROOM: {"timeline": {"events": events, "limited": False, "prev_batch": "p"},
-                                  "state": {"events": []}, "ephemeral": {"events": []},
-                                  "account_data": {"events": []}, "summary": {}, "unread_notifications": {}}},
-                  "invite": {}, "leave": {}},
-        "to_device": {"events": []}, "presence": {"events": []}, "account_data": {"events": []},
-        "device_lists": {"changed": [], "left": []}, "device_one_time_keys_count": {},
-    })
+def _sync(token: str, events: list[dict[str, Any]]):
+    return sync_answer(token, {ROOM: events})
 
 
 def _message(event_id: str, sender: str, body: str) -> dict[str, Any]:
-    return {"type": "m.room.message", "sender": sender, "event_id": event_id, "origin_server_ts": 10_000,
-            "content": {"msgtype": "m.text", "body": body, "m.mentions": {"user_ids": [BOT]}}}
+    return text_event(event_id, sender, body, mention=True)
 
 
 def _reaction(event_id: str, sender: str, target: str, key: str) -> dict[str, Any]:
@@ -85,13 +56,8 @@ async def _drain(channel: MatrixChannel) -> None:
 
 
 def _channel(tmp_path: Path) -> tuple[MatrixChannel, Recorder, MatrixState]:
-    state = MatrixState(create_engine(f"sqlite:///{tmp_path / 's.sqlite3'}"), BOT)
-    state.ensure_tables()
-    cfg = MatrixConfig(homeserver="http://hs", user_id=BOT, store_path=tmp_path, pickle_key="k" * 16,
-                       allowed_servers=frozenset({"gov.example"}))
     handler = Recorder()
-    channel = MatrixChannel(cfg, handler, state)
-    channel.client = FakeClient()  # type: ignore[assignment]
+    channel, state = fake_channel(tmp_path, handler, {ROOM: (ANNA, BOB, CAROL)})
     return channel, handler, state
 
 
