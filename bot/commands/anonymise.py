@@ -9,26 +9,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.commands._privacy_cli import parse_now
+from bot.commands._privacy_cli import add_now_argument, start
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", metavar="ISO", help="act as if it were this moment (default: now)")
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from adapters.store.anonymise import anonymise
-    from bot.bootstrap import command_services
-    from bot.logging_setup import configure_logging
 
-    now = parse_now(getattr(args, "now", None))
-    if now is None:
-        print(f"wms-bot anonymise: --now must be an ISO date-time, not {args.now!r}", file=sys.stderr)
-        return 2
-    configure_logging("WARNING")
-    services = command_services("wms-bot anonymise")
-    if services is None:
-        return 2
+    started = start("wms-bot anonymise", args)
+    if isinstance(started, int):
+        return started
+    now, services = started
     try:
         privacy = services.privacy
         kwargs = {} if privacy is None else {"at": privacy.anonymise_at,

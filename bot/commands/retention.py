@@ -7,29 +7,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.commands._privacy_cli import parse_now
+from bot.commands._privacy_cli import add_now_argument, start
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="only count, remove nothing")
-    parser.add_argument("--now", metavar="ISO", help="act as if it were this moment (default: now)")
+    add_now_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from adapters.store.anonymise import truncate_wal
     from adapters.store.retention import due_notices, run_retention
-    from bot.bootstrap import command_services
-    from bot.logging_setup import configure_logging
     from core.privacy.retention import RetentionTable
 
-    now = parse_now(getattr(args, "now", None))
-    if now is None:
-        print(f"wms-bot retention: --now must be an ISO date-time, not {args.now!r}", file=sys.stderr)
-        return 2
-    configure_logging("WARNING")
-    services = command_services("wms-bot retention")
-    if services is None:
-        return 2
+    started = start("wms-bot retention", args)
+    if isinstance(started, int):
+        return started
+    now, services = started
     table = services.privacy.retention if services.privacy is not None else RetentionTable.defaults()
     try:
         with services.engine.connect() as conn:
