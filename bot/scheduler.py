@@ -1,4 +1,6 @@
-"""The night jobs inside ``wms-bot serve``: anonymisation, retention, re-encryption.
+"""The night jobs inside ``wms-bot serve``: anonymisation, retention, re-encryption (and the
+usage roll-up after the anonymisation); and the minute job that auto-releases bookings not
+checked in in time (:func:`run_usage_jobs`, ``WMS_AUTO_RELEASE``).
 
 ``run_night_jobs(services, stop)`` runs until ``stop`` is set: on start it catches up on
 every missed night, then wakes at ``WMS_ANONYMISE_AT`` (Europe/Amsterdam) each night, and
@@ -30,8 +32,11 @@ from adapters.store.people import reencrypt_people
 from adapters.store.retention import KindReport, Notice, due_notices, run_retention
 from adapters.store.tables import people
 from core.i18n import phrasing, text
+from core.messages import Reply
 from core.privacy.nights import next_run
 from core.privacy.retention import RetentionTable
+from core.usage.port import ReleaseNotice
+from core.usage.wording import release_message
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +175,83 @@ async def run_night_jobs(services: Any, stop: asyncio.Event, *, clock: Clock = _
         await asyncio.to_thread(lease.release)
     except Exception:  # noqa: BLE001 - shutting down
         pass
+
+
+# ------------------------------------------------------------------ auto-release (issue 8)
+USAGE_LEASE_NAME = "usage-jobs"
+AUTO_RELEASE_SECONDS = 60.0
+
+SendProactive = Callable[[str, list[Reply]], Awaitable[bool]]
+"""Delivers replies to a person's one-to-one chat (``bot.proactive.ProactiveSender.send``)."""
+
+
+def release_replies(notice: ReleaseNotice) -> list[Reply]:
+    """The proactive message for one auto-release notice (the person's language, else nl + en)."""
+    body, lang = release_message(notice)
+    return [Reply(text=body, lang=lang, kind="proactive")]
+
+
+async def auto_release_tick(usage: Any, now: datetime, send: SendProactive | None) -> tuple[int, int]:
+    """Release what is due at ``now`` (``usage.auto_release``) and tell each person once.
+
+    The release is idempotent and each row is released by exactly one caller, so a notice is
+    never sent twice; a notice that cannot be delivered is logged (by count) and not retried:
+    the person also hears it when they try to check in. Returns (notices, delivered)."""
+    notices = await asyncio.to_thread(usage.auto_release, now)
+    sent = 0
+    for notice in notices:
+        if send is None:
+            break
+        try:
+            ok = await send(notice.person, release_replies(notice))
+        except Exception as exc:  # noqa: BLE001 - one failed delivery must not stop the others
+            log.warning("auto-release notice failed: %s", type(exc).__name__)
+            ok = False
+        sent += bool(ok)
+    if notices:
+        log.info("auto-release notices: %d sent of %d", sent, len(notices))
+    return len(notices), sent
+
+
+async def run_usage_jobs(usage: Any, engine: Any, send: SendProactive | None, stop: asyncio.Event, *,
+                         clock: Clock = _system_clock, holder: str | None = None,
+                         every: float = AUTO_RELEASE_SECONDS) -> None:
+    """Run the auto-release every ``every`` seconds until ``stop`` is set; only the holder of the
+    ``usage-jobs`` lease works (several instances on one database). Never raises."""
+    lease = Lease(engine, USAGE_LEASE_NAME, holder or uuid.uuid4().hex, ttl=max(60.0, every * 3))
+    table_ready = False
+    while not stop.is_set():
+        now = clock()
+        try:
+            if not table_ready:
+                await asyncio.to_thread(ensure_table, engine)
+                table_ready = True
+            if await asyncio.to_thread(lease.acquire):
+                await auto_release_tick(usage, now, send)
+        except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
+            log.error("usage jobs failed: %s", type(exc).__name__)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every)
+        except asyncio.TimeoutError:
+            pass
+    try:
+        await asyncio.to_thread(lease.release)
+    except Exception:  # noqa: BLE001 - shutting down
+        pass
+
+
+def auto_release_usage(services: Any) -> Any:
+    """The usage store that auto-releases for ``wms-bot serve`` (``WMS_AUTO_RELEASE``, checked
+    against the known buildings: raises :class:`bot.settings.SettingsError`); None when off."""
+    from adapters.store.usage import SqlUsage
+    from bot.usage_settings import UsageSettings
+
+    settings = UsageSettings.from_settings(services.settings)
+    if not settings.auto_release:
+        return None
+    usage = SqlUsage(services.engine, release_times=settings.auto_release, cache=services.uow_factory.cache)
+    settings.check_buildings(usage.building_ids())
+    return usage
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Iterable, Mapping
 
@@ -160,15 +161,29 @@ class SqlUsage:
             for r in rows:
                 if r.id in released and r.person_id is not None:
                     grouped[(r.person_id, r.building_id, r.code, r.day)].append(Part(r.part))
-            notices = []
+            found = []
             for (person_id, building_id, code, d), parts in sorted(grouped.items(), key=lambda kv: kv[0][1:]):
                 p = people.get(person_id)
                 if p is None:
                     continue
-                notices.append(ReleaseNotice(p.external_id, building_id, cat.buildings[building_id].name, code, d,
-                                             tuple(sorted(parts, key=lambda x: x is Part.AFTERNOON))))
+                found.append((person_id, ReleaseNotice(p.external_id, building_id, cat.buildings[building_id].name,
+                                                       code, d, tuple(sorted(parts, key=lambda x: x is Part.AFTERNOON)))))
             log.info("auto-release: %d reservations released", len(released))
-            return tuple(notices)
+        langs = self._langs([pid for pid, _ in found])  # after the commit: a read of its own
+        return tuple(replace(n, lang=langs.get(pid)) for pid, n in found)
+
+    def _langs(self, person_ids: list[int]) -> dict[int, str]:
+        """The language each person last chose for a proactive message (reminder opt-in or
+        waitlist wish); people without one are left out. Never fails the release."""
+        if not person_ids:
+            return {}
+        try:
+            from adapters.store.teams import SqlTeamStore
+
+            return SqlTeamStore(self._engine).langs(person_ids)
+        except Exception as exc:  # noqa: BLE001 - the notice then goes out in both languages
+            log.warning("auto-release: languages not known: %s", type(exc).__name__)
+            return {}
 
     # ---------------------------------------------------------------- reports
     def check(self, start: date | str | None, end: date | str | None, building_id: str | None,

@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
             from bot.privacy_settings import load_privacy
 
             load_privacy(settings)  # retention and key settings are checked too
+            from bot.usage_settings import UsageSettings
+
+            UsageSettings.from_settings(settings)  # report and auto-release settings too
             if teams_enabled(settings):
                 build_teams(settings, _NoHandler())
             print("settings ok")
@@ -126,7 +129,12 @@ async def serve(
         engine = owned_engine = services.engine
     stop = stop_event or asyncio.Event()
     loop = asyncio.get_running_loop()
+    usage = None
     try:
+        if owned_engine is not None:
+            from bot.scheduler import auto_release_usage
+
+            usage = auto_release_usage(services)  # a bad WMS_AUTO_RELEASE stops the start, with its message
         server = await start_web(settings, handler, engine)
     except BaseException:
         if owned_engine is not None:
@@ -159,6 +167,11 @@ async def serve(
 
         tasks.append(asyncio.create_task(
             run_team_jobs(services, proactive.send, stop), name="team-jobs"))
+    if usage is not None:
+        # Auto-release (WMS_AUTO_RELEASE): every minute, the released person told in their language.
+        from bot.scheduler import run_usage_jobs
+
+        tasks.append(asyncio.create_task(run_usage_jobs(usage, engine, proactive.send, stop), name="usage-jobs"))
     if started is not None and not started.done():
         started.set_result(server)
     status = 0

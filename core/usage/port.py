@@ -59,6 +59,9 @@ class ReleaseNotice:
     desk_code: str
     day: date
     parts: tuple[Part, ...]
+    lang: str | None = None
+    """The language the person last chose for a proactive message (a reminder opt-in or a
+    waitlist wish); ``None`` when unknown (then the notice is sent in Dutch and English)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,14 @@ def release_text(notice: ReleaseNotice, lang: str) -> str:
              day=phrase_day(notice.day, lang), parts=parts_phrase(notice.parts, lang))
 
 
+def release_message(notice: ReleaseNotice) -> tuple[str, str]:
+    """The proactive auto-release message and its language: in the person's language when it is
+    known, else in Dutch and English (like the inactivity notice)."""
+    if notice.lang in LANGS:
+        return release_text(notice, notice.lang), notice.lang
+    return release_text(notice, "nl") + "\n\n" + release_text(notice, "en"), "nl"
+
+
 def problem_text(problem: ReportProblem, lang: str, max_days: int) -> str:
     return t(lang, f"summary.{problem.value}", max=max_days)
 
