@@ -1,6 +1,6 @@
 """Transcripts of the rights and sharing flows (tests/dialog/transcripts/privacy/*.txt), against
-the real parser, booking engine and store, with the privacy flows wired in as the commands
-will (``bot.privacy_chat.privacy_dialog_parts``)."""
+the real parser, booking engine and store, with the complete dialog every channel gets
+(``bot.assembly.build_dialog``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.privacy_chat import privacy_dialog_parts
-from core.dialog.engine import Dialog
+from bot.assembly import build_dialog
 
 from .transcript import HERE, run_on_copy, seed_store
 
@@ -23,10 +22,7 @@ def seeded(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("path", PRIVACY, ids=lambda p: p.stem)
 def test_privacy_transcript(path: Path, seeded: Path, tmp_path: Path):
-    def dialog_for(services):
-        return Dialog(services.booking, services.conversations, **privacy_dialog_parts(services))
-
-    assert run_on_copy(path, seeded, tmp_path, dialog_for) > 0
+    assert run_on_copy(path, seeded, tmp_path, build_dialog) > 0
 
 
 def test_privacy_transcripts_in_both_languages():
