@@ -75,18 +75,21 @@ def team_tick(store: SqlTeamStore, booking: BookingPort, settings: TeamSettings,
     """One round of the jobs (steps 1-3 queue notices; the notices due are returned to send).
 
     Each notice is in the person's language: a waitlist wish and a reminder opt-in keep the
-    language they were made in; the booker told of released seats gets the language of their
-    reminder opt-in or latest waitlist wish. ``lang`` is the default for anyone else."""
+    language they were made in; the booker told of released seats gets the
+    language the group was booked in, else the one they last used (reminder opt-in, waitlist
+    wish, group booking, poll). ``lang`` is the default for anyone else."""
     report = TickReport()
     today = local_today(now)
     notices: list[Notice] = []
     # 1. open seats past their claim deadline
     released = store.release_open_seats(release_through(now, settings.claim_deadline), now)
     known = store.langs(r.booked_by_id for r in released) if released else {}
+    booked_in = store.group_langs(r.group_id for r in released) if released else {}
     for r in released:
         report.released_seats += r.seats
         b = booking.building(r.building_id)
-        speak = known.get(r.booked_by_id, lang)
+        # The language the group was booked in, else the one the booker last used, else the default.
+        speak = booked_in.get(r.group_id) or known.get(r.booked_by_id, lang)
         notices.append(Notice(person_id=r.booked_by_id, key="team.notice.released", lang=speak,
                               values={"seats": r.seats, "building": b.name if b else r.building_id,
                                       "day": say_day(r.day, speak, today)}))
@@ -95,6 +98,7 @@ def team_tick(store: SqlTeamStore, booking: BookingPort, settings: TeamSettings,
         report.polls_closed += 1
         notices.extend(_close_poll(store, booking, poll, now, today))
     store.drop_old_polls(today)
+    store.drop_past_seat_answers(today)
     # 3. the waitlist
     used = []
     for entry in store.waiting(today):
@@ -186,14 +190,18 @@ def _close_poll(store: SqlTeamStore, booking: BookingPort, poll: Poll, now: date
         store.mark_poll(poll.id, "failed")
         return [Notice(person_id=p, key="poll.notice.failed", lang=lang, values={"building": building})
                 for p in people]
+    if result.group_id:
+        store.record_group(result.group_id, poll.organiser_id, lang, day, now)
     out = []
     when = say_day(day, lang, today)
     for p in people:
         mine = [x.desk_code for x in booking.upcoming(p, now) if x.day == day and x.building_id == poll.building_id]
         desk = mine[0] if mine else "-"
+        buttons: tuple[tuple[str, str], ...] = (("choice.decline_seat", text(lang, "utter.cancel_day", day=when)),)
+        if mine and p != poll.organiser_id:
+            buttons = (("choice.accept_seat", text(lang, "utter.accept_seat_day", day=when)),) + buttons
         out.append(Notice(person_id=p, key="poll.notice.booked", lang=lang,
-                          values={"building": building, "day": when, "desk": desk},
-                          choices=(("choice.decline_seat", text(lang, "utter.cancel_day", day=when)),)))
+                          values={"building": building, "day": when, "desk": desk}, choices=buttons))
     return out
 
 

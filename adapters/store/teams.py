@@ -11,6 +11,7 @@ memberships, waitlist wishes, reminder opt-in and unsent notices with it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Iterable
 
@@ -40,7 +41,7 @@ from adapters.store.tables import UTCDateTime, desks, metadata, people, reservat
 from core.booking.model import ReservationStatus
 from core.i18n import LANGS
 from core.privacy.sharing import exact_match, looks_like_email, loose_match
-from core.teams.model import Claim, ClaimResult, Notice, Poll, Released, Seat, Team, WaitEntry
+from core.teams.model import Claim, ClaimResult, Notice, Poll, Released, Seat, SeatState, SeatStatus, Team, WaitEntry
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,27 @@ team_poll_votes = Table(
     Column("voted_at", UTCDateTime, nullable=False),
 )
 
+team_groups = Table(
+    "team_groups", metadata,
+    Column("group_id", String(32), primary_key=True),
+    Column("booked_by_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("lang", String(2), nullable=False),
+    Column("last_day", Date, nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""A group booking made for a team: the language of the conversation it was booked in (the
+booker's notices about it, e.g. released seats, are said in it). Kept until its last day."""
+
+team_seat_accepts = Table(
+    "team_seat_accepts", metadata,
+    Column("group_id", String(32), primary_key=True),
+    Column("day", Date, primary_key=True, index=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("accepted_at", UTCDateTime, nullable=False),
+)
+"""A member accepted their seat of a group booking on a day (a claim is an acceptance too);
+declining is cancelling the seat. Kept until the day has passed."""
+
 PERSONAL_COLUMNS = {
     "teams": ("owner_id", "created_at"),
     "team_members": ("team_id", "person_id", "added_at"),
@@ -118,10 +140,14 @@ PERSONAL_COLUMNS = {
     "team_notices": ("person_id", "body", "created_at"),
     "team_polls": ("organiser_id", "members", "created_at"),
     "team_poll_votes": ("poll_id", "person_id", "option", "voted_at"),
+    "team_groups": ("group_id", "booked_by_id", "lang", "last_day", "created_at"),
+    "team_seat_accepts": ("group_id", "day", "person_id", "accepted_at"),
 }
 """Every column here is linked to a person (docs/privacy.md inventory)."""
 
 _ACTIVE = ReservationStatus.ACTIVE.value
+_CANCELLED = ReservationStatus.CANCELLED.value
+_RELEASED = ReservationStatus.RELEASED.value
 
 
 def _lang(value: Any) -> str:
@@ -272,7 +298,7 @@ class SqlTeamStore:
                 if done != len(seat.reservation_ids):
                     conn.rollback()
                     return ClaimResult(Claim.TAKEN, seat)
-            return ClaimResult(Claim.CLAIMED, seat)
+            return ClaimResult(Claim.CLAIMED, replace(seat, holder_id=person_id))
         except IntegrityError:  # the person got a desk that day in between
             return ClaimResult(Claim.ALREADY_SEATED, seat)
         except Exception as exc:
@@ -296,6 +322,100 @@ class SqlTeamStore:
                 grouped[key] = grouped.get(key, 0) + 1
         return tuple(Released(booked_by_id=b, group_id=g, building_id=bid, day=d, seats=n)
                      for (b, g, bid, d), n in sorted(grouped.items(), key=lambda kv: (kv[0][3], kv[0][1])))
+
+    # ------------------------------------------------------------------ seats of group bookings
+    def record_group(self, group_id: str, booked_by_id: int, lang: str, last_day: date, now: datetime) -> None:
+        """Remember a team's group booking: the language it was booked in (the booker's notices
+        about it speak it) until its last day. A group already known is left as it is."""
+        g = team_groups.c
+        with self._writer.connect() as conn, conn.begin():
+            if conn.execute(select(g.group_id).where(g.group_id == group_id)).first() is None:
+                conn.execute(insert(team_groups).values(group_id=group_id, booked_by_id=booked_by_id,
+                                                        lang=_lang(lang), last_day=last_day, created_at=now))
+
+    def group_langs(self, group_ids: Iterable[str]) -> dict[str, str]:
+        ids = sorted({g for g in group_ids if g})
+        if not ids:
+            return {}
+        g = team_groups.c
+        with self._engine.connect() as conn:
+            return {str(r.group_id): _lang(r.lang)
+                    for r in conn.execute(select(g.group_id, g.lang).where(g.group_id.in_(ids))).all()}
+
+    def _accepted(self, conn: Any, keys: set[tuple[str, date]]) -> set[tuple[str, date, int]]:
+        if not keys:
+            return set()
+        a = team_seat_accepts.c
+        groups = sorted({k[0] for k in keys})
+        rows = conn.execute(select(a.group_id, a.day, a.person_id).where(a.group_id.in_(groups))).all()
+        return {(str(r.group_id), r.day, int(r.person_id)) for r in rows if (r.group_id, r.day) in keys}
+
+    def held_seats(self, person_id: int, from_day: date) -> tuple[SeatStatus, ...]:
+        """The person's seats in group bookings made by someone else, from ``from_day``:
+        ACCEPTED or WAITING (for their answer)."""
+        r = reservations.c
+        with self._engine.connect() as conn:
+            seats = self._seats(conn, and_(r.person_id == person_id, r.group_id.is_not(None), r.status == _ACTIVE,
+                                           r.day >= from_day,
+                                           (r.booked_by_id.is_(None)) | (r.booked_by_id != person_id)))
+            done = self._accepted(conn, {(s.group_id, s.day) for s in seats})
+        return tuple(SeatStatus(s, SeatState.ACCEPTED if (s.group_id, s.day, person_id) in done else SeatState.WAITING)
+                     for s in seats)
+
+    def accept(self, person_id: int, seats: Iterable[Seat], now: datetime) -> int:
+        """Record that the person accepts these seats of theirs; returns how many were new."""
+        a = team_seat_accepts.c
+        added = 0
+        with self._writer.connect() as conn, conn.begin():
+            for seat in {(s.group_id, s.day) for s in seats if s.holder_id == person_id}:
+                known = conn.execute(select(a.person_id).where(a.group_id == seat[0], a.day == seat[1],
+                                                               a.person_id == person_id)).first()
+                if known is None:
+                    conn.execute(insert(team_seat_accepts).values(group_id=seat[0], day=seat[1], person_id=person_id,
+                                                                  accepted_at=now))
+                    added += 1
+        return added
+
+    def group_seats(self, booker_id: int, from_day: date) -> tuple[SeatStatus, ...]:
+        """Every seat of the group bookings (more than one desk a day) the person made, from
+        ``from_day``, with its state; days the whole group was cancelled are left out."""
+        r = reservations.c
+        with self._engine.connect() as conn:
+            seats = self._seats(conn, and_(r.booked_by_id == booker_id, r.group_id.is_not(None), r.day >= from_day,
+                                           r.status.in_((_ACTIVE, _CANCELLED, _RELEASED))))
+            status = {int(x.id): x.status for x in conn.execute(select(r.id, r.status).where(
+                r.id.in_([i for s in seats for i in s.reservation_ids[:1]]))).all()} if seats else {}
+            done = self._accepted(conn, {(s.group_id, s.day) for s in seats})
+        by_day: dict[tuple[str, date], list[tuple[Seat, str]]] = {}
+        for s in seats:
+            by_day.setdefault((s.group_id, s.day), []).append((s, status.get(s.reservation_ids[0], "")))
+        out: list[SeatStatus] = []
+        for (group, day), rows in by_day.items():
+            if len(rows) < 2 or not any(st in (_ACTIVE, _RELEASED) for _, st in rows):
+                continue  # one desk is no group; a cancelled group is gone
+            seated = {s.holder_id for s, st in rows if st == _ACTIVE and s.holder_id is not None}
+            for s, st in rows:
+                if st == _ACTIVE and s.holder_id is None:
+                    state = SeatState.OPEN
+                elif st == _ACTIVE:
+                    state = (SeatState.ACCEPTED if s.holder_id == booker_id or (group, day, s.holder_id) in done
+                             else SeatState.WAITING)
+                elif st == _RELEASED:
+                    state = SeatState.RELEASED
+                elif s.holder_id is not None and s.holder_id not in seated:
+                    state = SeatState.DECLINED
+                else:
+                    continue
+                out.append(SeatStatus(s, state))
+        return tuple(out)
+
+    def drop_past_seat_answers(self, before: date) -> int:
+        """Acceptances and group languages of days that have passed (they would link a person
+        to an anonymised reservation)."""
+        with self._writer.connect() as conn, conn.begin():
+            gone = conn.execute(delete(team_seat_accepts).where(team_seat_accepts.c.day < before)).rowcount
+            gone += conn.execute(delete(team_groups).where(team_groups.c.last_day < before)).rowcount
+        return int(gone or 0)
 
     # ------------------------------------------------------------------ waitlist
     def wait(self, entry: WaitEntry, now: datetime) -> bool:
@@ -354,13 +474,20 @@ class SqlTeamStore:
 
     def langs(self, person_ids: Iterable[int]) -> dict[int, str]:
         """The language each person last used for a team job's item: their reminder opt-in, else
-        their latest waitlist wish; people with neither are left out (the caller's default)."""
+        their latest waitlist wish, else the latest group booking they made for a team, else the
+        latest team-day poll they organised; people with none are left out (the caller's default)."""
         ids = sorted(set(person_ids))
         if not ids:
             return {}
         out: dict[int, str] = {}
-        w, c = team_waitlist.c, team_reminders.c
+        w, c, g, p = team_waitlist.c, team_reminders.c, team_groups.c, team_polls.c
         with self._engine.connect() as conn:
+            for row in conn.execute(select(p.organiser_id, p.lang).where(p.organiser_id.in_(ids))
+                                    .order_by(p.created_at, p.id)).all():
+                out[int(row.organiser_id)] = _lang(row.lang)
+            for row in conn.execute(select(g.booked_by_id, g.lang).where(g.booked_by_id.in_(ids))
+                                    .order_by(g.created_at, g.group_id)).all():
+                out[int(row.booked_by_id)] = _lang(row.lang)
             for row in conn.execute(select(w.person_id, w.lang).where(w.person_id.in_(ids))
                                     .order_by(w.created_at, w.id)).all():
                 out[int(row.person_id)] = _lang(row.lang)
@@ -492,9 +619,38 @@ def export_team_data(conn: Any, person_id: int) -> dict[str, Any]:
     out["reminders_since"] = since.isoformat() if since else None
     out["poll_votes"] = len(conn.execute(select(team_poll_votes.c.poll_id)
                                          .where(team_poll_votes.c.person_id == person_id)).all())
+    out["seats_accepted"] = [r.day.isoformat() for r in conn.execute(
+        select(team_seat_accepts.c.day).where(team_seat_accepts.c.person_id == person_id)
+        .order_by(team_seat_accepts.c.day)).all()]
+    out["group_bookings"] = [{"day": r.last_day.isoformat(), "lang": r.lang} for r in conn.execute(
+        select(team_groups.c.last_day, team_groups.c.lang).where(team_groups.c.booked_by_id == person_id)
+        .order_by(team_groups.c.last_day)).all()]
     return out
 
 
-__all__ = ["PERSONAL_COLUMNS", "SqlTeamStore", "export_team_data", "team_members", "team_notices", "team_poll_votes", "team_polls",
-           "team_reminders",
+def _register_retention() -> None:
+    """Seat acceptances and group languages of past days go in the night job as well as in the
+    team job (an acceptance would otherwise link a person to an anonymised reservation)."""
+    from sqlalchemy import func
+
+    from adapters.store.retention import DataKind, register
+    from core.clock import local_today
+
+    for table, column, what in ((team_seat_accepts, team_seat_accepts.c.day, "seat acceptances of past days"),
+                                (team_groups, team_groups.c.last_day, "group booking languages of past days")):
+        def due(now: datetime, column: Any = column) -> Any:
+            return column < local_today(now)
+
+        register(DataKind(
+            table.name, what, None,
+            lambda conn, now, t, table=table, due=due: int(conn.execute(
+                select(func.count()).select_from(table).where(due(now))).scalar() or 0),
+            lambda conn, now, t, table=table, due=due: int(conn.execute(delete(table).where(due(now))).rowcount or 0)))
+
+
+_register_retention()
+
+
+__all__ = ["PERSONAL_COLUMNS", "SqlTeamStore", "export_team_data", "team_groups", "team_members", "team_notices",
+           "team_poll_votes", "team_polls", "team_reminders", "team_seat_accepts",
            "team_waitlist", "teams"]

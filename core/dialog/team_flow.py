@@ -19,9 +19,9 @@ from core.dialog import booking_flow, render
 from core.dialog import want as wants
 from core.dialog.state import Question
 from core.dialog.turn import Flow, Turn
-from core.i18n import join
+from core.i18n import day as say_day, join, text
 from core.messages import Choice, Reply
-from core.teams.model import Claim, DayOption, Notice, Poll, Seat, Team, WaitEntry
+from core.teams.model import Claim, DayOption, Notice, Poll, Seat, SeatState, SeatStatus, Team, WaitEntry
 from core.teams.ranking import poll_deadline, rank
 from core.teams.ports import TeamStore
 from core.teams.rules import DEFAULT_CLAIM_DEADLINE, claim_deadline
@@ -68,6 +68,8 @@ class TeamFlows:
             "team_waitlist_auto": Flow(confirmed=self._auto_confirmed, declined=self._auto_declined),
             "team_day": Flow(start=self.team_day, picked=self._team_day_picked),
             "team_poll": Flow(picked=self._poll_picked),
+            "team_assign": Flow(picked=self._assign_picked),
+            "team_accept": Flow(picked=self._accept_picked),
         }
 
     def hook(self, turn: Turn) -> list[Reply] | None:
@@ -75,6 +77,7 @@ class TeamFlows:
         handler = {
             "team_add": self.add_member, "team_remove": self.remove_member, "team_list": self.list_team,
             "claim": self.claim, "waitlist": self.waitlist, "vote": self.vote,
+            "seat_assign": self.assign, "seat_accept": self.accept, "seat_status": self.seat_status,
             "remind_on": lambda t: self.reminders(t, True), "remind_off": lambda t: self.reminders(t, False),
         }.get(act or "")
         if handler is None:
@@ -248,15 +251,19 @@ class TeamFlows:
         when = render.when(turn, days)
         booker = self.store.names([turn.person_id]).get(turn.person_id) or ""
         notices = []
+        if result.group_id:
+            self.store.record_group(result.group_id, turn.person_id, turn.lang, days[-1], turn.now)
         if want.get("assign"):
             lines.append(turn.t("team.booked.assigned"))
             for p in others:
                 notices.append(Notice(person_id=p, key="team.notice.seat", lang=turn.lang,
                                       values={"booker": booker, "building": building, "days": when},
-                                      choices=(("choice.decline_seat", turn.t("utter.cancel_days", days=when)),)))
+                                      choices=(("choice.accept_seat", turn.t("utter.accept_seat_days", days=when)),
+                                               ("choice.decline_seat", turn.t("utter.cancel_days", days=when)))))
         else:
             lines.append(turn.t("team.booked.open", time=deadline.strftime("%H:%M"),
                                 day=render.one_day(turn, deadline.date())))
+            lines.append(turn.t("team.booked.assign_hint"))
             for p in others:
                 notices.append(Notice(person_id=p, key="team.notice.open", lang=turn.lang,
                                       values={"booker": booker, "building": building, "days": when,
@@ -299,6 +306,7 @@ class TeamFlows:
             result = self.store.claim(turn.person_id, seat, turn.now)
             outcome = result.outcome
             if outcome is Claim.CLAIMED:
+                self.store.accept(turn.person_id, [result.seat or seat], turn.now)  # claiming is accepting
                 building = render.place(turn, seat.building_id)
                 if seat.booked_by_id is not None and seat.booked_by_id != turn.person_id:
                     me = self.store.names([turn.person_id]).get(turn.person_id) or ""
@@ -312,6 +320,160 @@ class TeamFlows:
         key = {Claim.ALREADY_SEATED: "team.claim.already", Claim.UNAVAILABLE: "refusal.unavailable",
                Claim.TAKEN: "team.claim.taken"}.get(outcome, "team.claim.none")
         return [turn.reply(turn.t(key, day=render.one_day(turn, day)), closes=True)]
+
+    # ------------------------------------------------------------------ assigning an open seat
+    def assign(self, turn: Turn) -> list[Reply]:
+        """The booker gives an open seat of their group booking to a named member of the team."""
+        name = (turn.frame.member or "").strip()
+        if not name:
+            return [turn.reply(turn.t("team.assign.who"), closes=True)]
+        pid = turn.person_id
+        _, others = self._team(turn)
+        days = set(turn.frame.dates)
+        mine = [s for s in self.store.open_seats((pid,), turn.today) if not days or s.day in days]
+        if not mine:
+            theirs = [s for s in self.store.open_seats(others, turn.today) if not days or s.day in days]
+            return [turn.reply(turn.t("team.assign.not_booker" if theirs else "team.assign.none_open"), closes=True)]
+        found = tuple(p for p in self.store.find_people(name, among=others) if p in others)
+        if not found:
+            if self.store.find_people(name, among=(pid,)) == (pid,):
+                return [turn.reply(turn.t("team.assign.self"), closes=True)]
+            return [turn.reply(turn.t("team.assign.unknown", name=name[:60]), closes=True)]
+        wanted = sorted(d.isoformat() for d in days)
+        if len(found) > 1:
+            names = self.store.names(found[:MAX_DAY_OPTIONS])
+            labels = [self._display(turn, names, p) for p in found[:MAX_DAY_OPTIONS]]
+            q = Question(kind="pick", action="team_assign", want={"dates": wanted},
+                         options=[{"person_id": p} for p in found[:MAX_DAY_OPTIONS]])
+            return [turn.ask(q, turn.t("team.assign.which_person", name=name[:60]), choices=render.numbered(labels))]
+        return self._assign(turn, found[0], wanted)
+
+    def _assign_picked(self, turn: Turn, q: Question, option: dict[str, Any]) -> list[Reply]:
+        turn.close_question()
+        member = int(option["person_id"])
+        _, others = self._team(turn)
+        if member not in others:  # left the team meanwhile
+            return [turn.reply(turn.t("team.assign.unknown", name=turn.t("team.someone")), closes=True)]
+        return self._assign(turn, member, [option["day"]] if option.get("day") else list(q.want.get("dates") or []))
+
+    def _assign(self, turn: Turn, member: int, wanted: list[str]) -> list[Reply]:
+        days = {date.fromisoformat(d) for d in wanted}
+        seats = [s for s in self.store.open_seats((turn.person_id,), turn.today) if not days or s.day in days]
+        names = self.store.names([member, turn.person_id])
+        who = self._display(turn, names, member)
+        open_days = sorted({s.day for s in seats})
+        if not open_days:
+            return [turn.reply(turn.t("team.assign.none_open"), closes=True)]
+        if len(open_days) > 1:
+            labels = [turn.t("team.claim.option", day=render.one_day(turn, d),
+                             building=render.place(turn, next(s.building_id for s in seats if s.day == d)))
+                      for d in open_days[:4]]
+            q = Question(kind="pick", action="team_assign",
+                         options=[{"person_id": member, "day": d.isoformat()} for d in open_days[:4]])
+            return [turn.ask(q, turn.t("team.assign.which_day", name=who), choices=render.numbered(labels))]
+        day = open_days[0]
+        outcome = Claim.NONE_OPEN
+        for seat in (s for s in seats if s.day == day):
+            outcome = self.store.claim(member, seat, turn.now).outcome  # the same one conditional UPDATE
+            if outcome is Claim.CLAIMED:
+                self._tell_assigned(turn, member, seat, names.get(turn.person_id) or "")
+                return [turn.reply(turn.t("team.assign.done", name=who, desk=seat.desk_code,
+                                          building=render.place(turn, seat.building_id),
+                                          day=render.one_day(turn, day)), closes=True)]
+            if outcome is not Claim.TAKEN:
+                break
+        key = {Claim.ALREADY_SEATED: "team.assign.seated", Claim.UNAVAILABLE: "refusal.unavailable"}.get(
+            outcome, "team.assign.none_open")
+        return [turn.reply(turn.t(key, name=who, day=render.one_day(turn, day)), closes=True)]
+
+    def _tell_assigned(self, turn: Turn, member: int, seat: Seat, booker: str) -> None:
+        """The member hears of their seat in their own language (what the store knows of it),
+        else the language of the conversation that assigned it."""
+        lang = self.store.langs([member]).get(member, turn.lang)
+        b = turn.building(seat.building_id)
+        when = say_day(seat.day, lang, turn.today)
+        self.store.notify([Notice(person_id=member, key="team.notice.assigned", lang=lang,
+                                  values={"booker": booker, "desk": seat.desk_code,
+                                          "building": b.name if b else seat.building_id, "day": when},
+                                  choices=(("choice.accept_seat", text(lang, "utter.accept_seat_day", day=when)),
+                                           ("choice.decline_seat", text(lang, "utter.cancel_day", day=when))))],
+                          turn.now)
+
+    # ------------------------------------------------------------------ accepting one's seat
+    def accept(self, turn: Turn) -> list[Reply]:
+        """A member accepts the seat booked for them ("ik neem de plek aan", the notice's button);
+        declining is cancelling it ("Ik kan niet")."""
+        held = self._held(turn, set(turn.frame.dates))
+        if not held:
+            return [turn.reply(turn.t("team.accept.none"), closes=True)]
+        waiting = [h for h in held if h.state is SeatState.WAITING]
+        if not waiting:
+            return [turn.reply(turn.t("team.accept.already", days=render.when(turn, [h.seat.day for h in held])),
+                               closes=True)]
+        days = sorted({h.seat.day for h in waiting})
+        if len(days) > 1 and not turn.frame.dates:
+            labels = [turn.t("team.claim.option", day=render.one_day(turn, d),
+                             building=render.place(turn, next(h.seat.building_id for h in waiting if h.seat.day == d)))
+                      for d in days[:4]] + [turn.t("team.accept.all")]
+            q = Question(kind="pick", action="team_accept",
+                         options=[{"days": [d.isoformat()]} for d in days[:4]]
+                         + [{"days": [d.isoformat() for d in days]}])
+            return [turn.ask(q, turn.t("team.accept.which"), choices=render.numbered(labels))]
+        return self._accept(turn, waiting)
+
+    def _held(self, turn: Turn, days: set[date]) -> list[SeatStatus]:
+        return [h for h in self.store.held_seats(turn.person_id, turn.today) if not days or h.seat.day in days]
+
+    def _accept_picked(self, turn: Turn, q: Question, option: dict[str, Any]) -> list[Reply]:
+        turn.close_question()
+        days = {date.fromisoformat(d) for d in option.get("days") or ()}
+        waiting = [h for h in self._held(turn, days) if h.state is SeatState.WAITING]
+        if not waiting:
+            return [turn.reply(turn.t("team.accept.none"), closes=True)]
+        return self._accept(turn, waiting)
+
+    def _accept(self, turn: Turn, waiting: list[SeatStatus]) -> list[Reply]:
+        self.store.accept(turn.person_id, [h.seat for h in waiting], turn.now)
+        me = self.store.names([turn.person_id]).get(turn.person_id) or ""
+        told: list[Notice] = []
+        for h in waiting:
+            booker = h.seat.booked_by_id
+            if booker is not None and booker != turn.person_id:
+                told.append(Notice(person_id=booker, key="team.notice.accepted", lang=turn.lang,
+                                   values={"name": me, "desk": h.seat.desk_code, "day": render.one_day(turn, h.seat.day)}))
+        if told:
+            self.store.notify(told, turn.now)
+        lines = [turn.t("team.accept.done", desk=h.seat.desk_code, building=render.place(turn, h.seat.building_id),
+                        day=render.one_day(turn, h.seat.day)) for h in sorted(waiting, key=lambda h: h.seat.day)]
+        return [turn.reply(*lines, closes=True)]
+
+    # ------------------------------------------------------------------ the booker's overview
+    def seat_status(self, turn: Turn) -> list[Reply]:
+        """The seats of the group bookings the person made: accepted, waiting, declined, open."""
+        seats = self.store.group_seats(turn.person_id, turn.today)
+        if turn.frame.dates:
+            seats = tuple(s for s in seats if s.seat.day in set(turn.frame.dates))
+        if not seats:
+            return [turn.reply(turn.t("team.status.none"), closes=True)]
+        return [turn.reply(*self._status_lines(turn, seats), closes=True)]
+
+    def _status_lines(self, turn: Turn, seats: tuple[SeatStatus, ...]) -> list[str]:
+        names = self.store.names({s.seat.holder_id for s in seats if s.seat.holder_id is not None})
+        groups: dict[tuple[date, str, str], list[SeatStatus]] = {}
+        for s in seats:
+            groups.setdefault((s.seat.day, s.seat.building_id, s.seat.group_id), []).append(s)
+        lines: list[str] = [turn.t("team.status.intro")]
+        order = (SeatState.ACCEPTED, SeatState.WAITING, SeatState.DECLINED, SeatState.OPEN, SeatState.RELEASED)
+        for (day, building, _), rows in sorted(groups.items())[:MAX_DAY_OPTIONS]:
+            counts = {state: sum(1 for r in rows if r.state is state) for state in order}
+            summary = join([turn.t(f"team.status.count.{st.value}", count=n) for st, n in counts.items() if n],
+                           turn.lang)
+            lines.append(turn.t("team.status.group", day=render.one_day(turn, day),
+                                building=render.place(turn, building), summary=summary))
+            for r in sorted(rows, key=lambda r: (order.index(r.state), r.seat.desk_code))[:MAX_LISTED]:
+                who = self._display(turn, names, r.seat.holder_id) if r.seat.holder_id is not None else ""
+                lines.append("- " + turn.t(f"team.status.{r.state.value}", desk=r.seat.desk_code, name=who))
+        return lines
 
     # ------------------------------------------------------------------ waitlist
     def waitlist(self, turn: Turn) -> list[Reply]:

@@ -238,18 +238,27 @@ def _recurring() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return (("nl", re.compile(nl.RECURRING, re.I)), ("en", re.compile(en.RECURRING, re.I)))
 
 
+# Team acts a message about a seat ("plek", "open desk") may carry while it reads as a booking.
+_SEAT_ACTS = frozenset({"seat_assign", "seat_accept", "seat_status"})
+_BOOKING_ACTS = _SEAT_ACTS | {"waitlist", "claim"}
+
+
 def _team_extras(frame: Frame, text: str) -> None:
     """The team feature's extra fields (issue 7); the SCHEMA frame is left as it is, except
     the language of a message that only a team phrase explains ("herinner me")."""
     said = " ".join(text.split())
     if frame.intent == "book" and len(frame.dates) > 1:
         frame.recurring = any(p.search(said) for _, p in _recurring())
-    if frame.intent not in ("unknown", "find_colleague", "book", "help", "confirm"):
+    if frame.intent not in ("unknown", "find_colleague", "book", "availability", "help", "confirm", "list"):
         return
     for lang, act, pattern in _acts():
-        if frame.intent == "book" and act not in ("waitlist", "claim"):
+        if frame.intent == "book" and act not in _BOOKING_ACTS:
             continue  # "boek ... en zet me op de wachtlijst" is a booking that may wait
+        if frame.intent == "availability" and act not in _SEAT_ACTS:
+            continue  # "assign Jan an open desk" reads as availability; "is er plek? wachtlijst" stays a question
         if frame.intent == "find_colleague" and act != "team_list":
+            continue
+        if frame.intent == "list" and act != "seat_status":
             continue
         m = pattern.search(said)
         if m is None:

@@ -41,6 +41,24 @@ class Seat:
     reservation_ids: tuple[int, ...] = ()
 
 
+class SeatState(str, enum.Enum):
+    """Where a seat of a group booking stands, as the booker's overview shows it."""
+
+    OPEN = "open"            # nobody holds it (yet): to claim or to assign
+    WAITING = "waiting"      # assigned, the holder has not answered
+    ACCEPTED = "accepted"    # the holder accepted (or claimed it, or booked it for themselves)
+    DECLINED = "declined"    # the holder cancelled it ("Ik kan niet")
+    RELEASED = "released"    # open at the claim deadline: given back
+
+
+@dataclass(frozen=True, slots=True)
+class SeatStatus:
+    """One seat of a group booking with its state (the holder's stable id is in ``seat``)."""
+
+    seat: Seat
+    state: SeatState
+
+
 class Claim(str, enum.Enum):
     """How a claim of an open seat ended."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterable, Protocol
 
-from core.teams.model import ClaimResult, Notice, Released, Seat, Team, WaitEntry
+from core.teams.model import ClaimResult, Notice, Released, Seat, SeatStatus, Team, WaitEntry
 
 
 class TeamStore(Protocol):
@@ -37,6 +37,27 @@ class TeamStore(Protocol):
 
     def release_open_seats(self, through: date, now: datetime) -> tuple[Released, ...]:
         """Release every open group seat up to and including ``through``."""
+        ...
+
+    # -- seats of group bookings: the group's language, acceptances, the booker's overview -------
+    def record_group(self, group_id: str, booked_by_id: int, lang: str, last_day: date, now: datetime) -> None:
+        """Remember the language a team's group booking was made in (until its last day)."""
+        ...
+
+    def held_seats(self, person_id: int, from_day: date) -> tuple[SeatStatus, ...]:
+        """The person's seats in group bookings made by someone else (ACCEPTED or WAITING)."""
+        ...
+
+    def accept(self, person_id: int, seats: Iterable[Seat], now: datetime) -> int:
+        """Record that the holder accepts these seats; returns how many were new."""
+        ...
+
+    def group_seats(self, booker_id: int, from_day: date) -> tuple[SeatStatus, ...]:
+        """The seats of the group bookings the person made, each with its state."""
+        ...
+
+    def langs(self, person_ids: Iterable[int]) -> dict[int, str]:
+        """The language each person last used for the team feature, where the store knows it."""
         ...
 
     # -- waitlist ---------------------------------------------------------------------

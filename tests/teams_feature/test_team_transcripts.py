@@ -31,5 +31,5 @@ def test_team_transcript(path: Path, seeded: Path, tmp_path: Path):
 
 def test_team_transcripts_in_both_languages():
     names = {p.stem for p in TRANSCRIPTS}
-    for flow in ("team", "waitlist", "series", "reminders", "teamday"):
+    for flow in ("team", "waitlist", "series", "reminders", "teamday", "seats"):
         assert {f"nl_{flow}", f"en_{flow}"} <= names

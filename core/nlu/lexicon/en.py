@@ -300,7 +300,24 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
 
 # Team features (issue 7), extra frame fields only: act -> patterns on the text as written
 # (case-insensitive); a ``name`` group is the colleague.
+# A seat of a team's group booking, and where a name given a seat ends (a day follows).
+_SEAT = r"(?:open |free |spare )?(?:seat|desk|spot|place)"
+_NAME_END = (r"(?=\s+(?:on|for|this|next|tomorrow|today|monday|tuesday|wednesday|thursday|friday|\d)\b"
+             r"|\s*[?.!,]*\s*$)")
+_NOT_A_NAME = r"(?!(?:me|us|myself|you|yourself|him|her|them|someone|somebody|a|an|the|one|it)\b)"
+_GROUP_BOOKING = r"(?:group|team) (?:booking|reservation)s?"
+
 ACTS: tuple[tuple[str, str], ...] = (
+    # the booker gives an open seat to a named member: "assign a seat to Sanne", "give Jan the seat"
+    ("seat_assign", r"\b(?:assign|give|allocate) (?:a|an|one|the|that|this|1) " + _SEAT + r" to (?P<name>.{1,60}?)" + _NAME_END),
+    ("seat_assign", r"\b(?:assign|give|allocate) " + _NOT_A_NAME + r"(?P<name>.{1,60}?) (?:a|an|one|the|that|this|1) " + _SEAT + r"\b"),
+    # a member accepts the seat booked for them: "accept my seat", "I accept the desk"
+    ("seat_accept", r"\baccept (?:the|my|that|this) (?:seat|desk|spot|place)\b"),
+    # the booker's overview of their group bookings: "show my group booking", "who accepted?"
+    ("seat_status", r"\b(?:status|overview|show|how is|how's)\b.{0,30}\b" + _GROUP_BOOKING + r"\b"),
+    ("seat_status", r"^\s*(?:my|our) " + _GROUP_BOOKING + r"\s*\??\s*$"),
+    ("seat_status", r"\bhow are the (?:seats|desks) (?:of|for) (?:my|our|the) team\b"),
+    ("seat_status", r"^\s*who (?:has |have )?(?:already )?(?:accepted|claimed|declined)\b"),
     ("team_add", r"\badd (?P<name>.{1,60}?) to (?:my|our|the) team\b"),
     ("team_remove", r"\bremove (?P<name>.{1,60}?) from (?:my|our|the) team\b"),
     ("team_remove", r"^(?P<name>.{1,60}?) (?:left|has left|is no longer in) (?:my|our|the) team\b"),

@@ -361,7 +361,28 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
 
 # Team features (issue 7), extra frame fields only: act -> patterns on the text as written
 # (case-insensitive); a ``name`` group is the colleague.
+# A seat of a team's group booking, and where a name given a seat ends (a day follows).
+_SEAT = r"(?:open |vrije )?(?:plek|plaats|werkplek|bureau|stoel)"
+_NAME_END = (r"(?=\s+(?:op|voor|van|deze|volgende|morgen|overmorgen|vandaag|maandag|dinsdag|woensdag|donderdag"
+             r"|vrijdag|\d)\b|\s*[?.!,]*\s*$)")
+_NOT_A_NAME = r"(?!(?:me|mij|mezelf|ons|jou|je|jezelf|hem|haar|hun|iemand|een|de|die|het|er)\b)"
+_GROUP_BOOKING = r"(?:groeps?boeking|teamboeking|groepsreservering|teamreservering)(?:en)?"
+
 ACTS: tuple[tuple[str, str], ...] = (
+    # the booker gives an open seat to a named member: "geef een plek aan Sanne", "wijs Sanne een plek toe"
+    ("seat_assign", r"\b(?:geef|wijs|ken) (?:een|de|die|deze|één|1) " + _SEAT + r" (?:toe )?aan (?P<name>.{1,60}?)" + _NAME_END),
+    ("seat_assign", r"\b(?:geef|wijs|ken) " + _NOT_A_NAME + r"(?P<name>.{1,60}?) (?:een|de|die|deze|één|1) " + _SEAT + r"\b"),
+    # a member accepts the seat booked for them: "ik neem de plek aan", "ik accepteer mijn plek"
+    ("seat_accept", r"\bik neem (?:de|die|deze|mijn) (?:plek|plaats|werkplek|stoel)\b.{0,60}?\baan\s*[.!]*\s*$"),
+    ("seat_accept", r"\b(?:accepteer|aanvaard|bevestig) (?:de|die|deze|mijn) (?:plek|plaats|werkplek|stoel)\b"),
+    ("seat_accept", r"\b(?:de|die|deze|mijn) (?:plek|plaats|werkplek) (?:aannemen|accepteren)\b"),
+    # the booker's overview of their group bookings: "hoe staat mijn groepsboeking ervoor?"
+    ("seat_status", r"\b(?:hoe staat|status|overzicht|stand)\b.{0,30}\b" + _GROUP_BOOKING + r"\b"),
+    ("seat_status", r"\b(?:toon|laat (?:me|mij)) (?:mijn|m'n|onze|ons|de) " + _GROUP_BOOKING + r"\b"),
+    ("seat_status", r"^\s*(?:mijn|m'n|onze) " + _GROUP_BOOKING + r"\s*\??\s*$"),
+    ("seat_status", r"\bhoe staat het met (?:de )?plekken (?:van|voor) (?:mijn|m'n|ons|onze|het) team\b"),
+    ("seat_status", r"\bwie (?:heeft|hebben) (?:er )?(?:al )?(?:zijn |haar |hun |een |de )?plek(?:ken)? (?:al )?"
+                    r"(?:aangenomen|geaccepteerd|geclaimd|afgeslagen)\b"),
     ("team_add", r"\bvoeg (?P<name>.{1,60}?) toe aan (?:mijn|m'n|mn|ons|onze|het) team\b"),
     ("team_add", r"^(?P<name>.{1,60}?) (?:hoort|zit) (?:ook )?(?:bij|in) (?:mijn|m'n|ons|onze) team\b"),
     ("team_remove", r"\b(?:haal|verwijder) (?P<name>.{1,60}?) uit (?:mijn|m'n|mn|ons|onze|het) team\b"),
