@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.assembly import build_dialog
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from core.dialog.engine import Dialog
 
-from .transcript import SEED_DB, Failure, all_transcripts, pending_reason, run_on_copy, seed_store
+from .transcript import HERE, SEED_DB, Failure, all_transcripts, pending_reason, run_on_copy, seed_store
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +28,18 @@ def seeded(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("path", all_transcripts(), ids=lambda p: p.stem)
 def test_transcript(path: Path, seeded: Path, tmp_path: Path):
     try:
-        assert run_on_copy(path, seeded, tmp_path, lambda services: Dialog(services.booking, services.conversations)) > 0
+        assert run_on_copy(path, seeded, tmp_path, build_dialog) > 0
     except Failure:
         reason = pending_reason(path)
         if reason:
             pytest.xfail(reason)
         raise
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "core_only").glob("*.txt")), ids=lambda p: p.stem)
+def test_core_only_transcript(path: Path, seeded: Path, tmp_path: Path):
+    """The bare core dialog, with no feature flows composed in, still answers every intent."""
+    assert run_on_copy(path, seeded, tmp_path, lambda services: Dialog(services.booking, services.conversations)) > 0
 
 
 def test_there_are_transcripts_in_both_languages():
