@@ -20,7 +20,9 @@ suppressed: it says nothing about anyone.
 overlap (a zone x type table with its margins, cells against days and zones, the metric
 relation across both). So an exact check follows: the published equations are solved for
 the hidden counts (linear algebra per connected group of hidden counts, numpy); every hidden
-count the equations pin down gets another complement, until none is determined. Groups larger
+count the equations pin down gets another complement, until none is determined. When every
+count next to a determined one is hidden or zero already, secondary suppression widens to the
+smallest positive visible count in any equation of its group (:func:`_widen`). Groups larger
 than :data:`EXACT_LIMIT` hidden counts (only reports with the finest cells over long ranges)
 keep the pairwise rule alone.
 """
@@ -117,17 +119,58 @@ def suppress(values: Sequence[Sequence[int]], relations: Sequence[tuple[int, Seq
         for node, metric in pinned:
             _complement(node, metric, values, relations, hidden, member_of, hide)
         settle()
-        if sum(map(sum, hidden)) == before:  # nothing left to hide next to them: hide wider
-            for node, metric in pinned:
-                for r in member_of[node]:
-                    total, parts = relations[r]
-                    for p in (total, *parts):
-                        for m in range(N_METRICS):
-                            if not hidden[p][m] and values[p][m] > 0:
-                                hide(p, m)
-            settle()
-            if sum(map(sum, hidden)) == before:
-                return hidden
+        if sum(map(sum, hidden)) == before and not _widen(pinned, values, relations, hidden, member_of, hide):
+            return hidden  # unreachable: see _widen
+        settle()
+
+
+def _widen(pinned: list[tuple[int, int]], values: Sequence[Sequence[int]],
+           relations: Sequence[tuple[int, Sequence[int]]], hidden: list[list[bool]],
+           member_of: list[list[int]], hide) -> bool:  # type: ignore[no-untyped-def]
+    """Secondary suppression when every count next to a determined one is hidden or zero: the
+    equations that pin it run through other hidden counts, so hide the smallest positive
+    visible count in any equation of its group (the hidden counts linked to it by equations).
+    Repeated, this ends: once every positive count in the equations of a group is hidden, all
+    their known terms are zero, so a determined hidden count would have to be zero, and hidden
+    counts are positive. False when there is nothing left to hide."""
+    eqs = _equations(relations, hidden, member_of)
+    find = _union_find(eqs)
+    wanted = {find(v) for v in pinned}
+    group = {var for eq in eqs for var, _ in eq if find(var) in wanted}
+    grown = False
+    for root in sorted(wanted):
+        options: set[tuple[int, int, int]] = set()  # (value, node, metric)
+        for node, metric in (v for v in group if find(v) == root):
+            vals = values[node]
+            options.update((vals[m], node, m) for m in range(N_METRICS) if not hidden[node][m] and vals[m] > 0)
+            for r in member_of[node]:
+                total, parts = relations[r]
+                options.update((values[p][metric], p, metric) for p in (total, *parts)
+                               if not hidden[p][metric] and values[p][metric] > 0)
+        if options:
+            _, n, m = min(options)
+            hide(n, m)
+            grown = True
+    return grown
+
+
+def _union_find(eqs: list[list[tuple[tuple[int, int], int]]]):  # type: ignore[no-untyped-def]
+    """``find``: the group (representative) of a hidden count, linked by shared equations."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(x: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for eq in eqs:
+        first = find(eq[0][0])
+        for var, _ in eq[1:]:
+            root = find(var)
+            if root != first:
+                parent[root] = first
+    return find
 
 
 def _equations(relations: Sequence[tuple[int, Sequence[int]]], hidden: list[list[bool]],
@@ -156,20 +199,7 @@ def _determined(values: Sequence[Sequence[int]], relations: Sequence[tuple[int, 
                 hidden: list[list[bool]], member_of: list[list[int]]) -> list[tuple[int, int]]:
     """The hidden counts that the published equations determine exactly."""
     eqs = _equations(relations, hidden, member_of)
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def find(x: tuple[int, int]) -> tuple[int, int]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for eq in eqs:
-        first = find(eq[0][0])
-        for var, _ in eq[1:]:
-            root = find(var)
-            if root != first:
-                parent[root] = first
+    find = _union_find(eqs)
     groups: dict[tuple[int, int], list[int]] = {}
     for i, eq in enumerate(eqs):
         groups.setdefault(find(eq[0][0]), []).append(i)

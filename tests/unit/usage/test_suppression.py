@@ -3,7 +3,8 @@ whatever the data (property test with an exact linear-algebra attacker)."""
 
 from __future__ import annotations
 
-import pytest
+import random
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +19,6 @@ reservation = st.tuples(st.sampled_from(sorted(fx.DESKS)), st.integers(0, 4), st
                         st.sampled_from(["in", "in", "in", "ns", "rel"]))
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN GAP: hypothesis finds small data sets (finest cells, "
-                   "few counts) where a hidden count is still determined after the exact check; see docs/reports.md")
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(reservation, max_size=60), st.integers(2, 8), st.booleans())
 def test_no_suppressed_count_is_recoverable(raw, min_cell, cells) -> None:  # type: ignore[no-untyped-def]
@@ -40,6 +39,28 @@ def test_no_suppressed_count_is_recoverable(raw, min_cell, cells) -> None:  # ty
             for m in METRICS:
                 v = f.count(m)
                 assert v is None or v == 0 or v >= min_cell
+
+
+def _random_set(rng: random.Random) -> list:
+    seen, res = set(), []
+    for _ in range(rng.randint(1, 60)):
+        desk, day, part = rng.choice(sorted(fx.DESKS)), rng.randint(0, 4), rng.choice([fx.M, fx.A])
+        if (desk, day, part) not in seen:
+            seen.add((desk, day, part))
+            res.append((desk, fx.d(day), part, rng.choice(["in", "in", "in", "ns", "rel"])))
+    return res
+
+
+def test_no_suppressed_cell_is_recoverable_on_150_fixed_random_sets() -> None:
+    # The finest cells: the sets where secondary suppression once left a count determined
+    # (every neighbour of it hidden or zero) are among these (seeded, so always the same).
+    rng = random.Random(20261123)
+    for _ in range(150):
+        res = _random_set(rng)
+        min_cell = rng.randint(2, 8)
+        day_rows, desk_rows, cell_rows = fx.rows(res)
+        rep = build_report(fx.scope(), fx.d(0), fx.d(6), fx.TODAY, min_cell, day_rows, desk_rows, cell_rows)
+        assert recoverable(rep) == [], (min_cell, res)
 
 
 def test_single_hidden_part_gets_a_complement() -> None:
