@@ -15,14 +15,13 @@ from bot.settings import Settings
 
 
 def real_handler(data_dir: Path):
-    """The real Runtime on a fresh SQLite database (bootstrap migrates and seeds it)."""
+    """The complete runtime (bot.assembly) on a fresh SQLite database (bootstrap migrates and seeds it)."""
+    from bot.assembly import build_runtime
     from bot.bootstrap import bootstrap
-    from bot.runtime import Runtime
-    from core.dialog.engine import Dialog
 
     settings = Settings.from_env({"WMS_DATA_DIR": str(data_dir), "WMS_DATABASE_URL": f"sqlite:///{data_dir / 'wms.sqlite3'}"})
     services = bootstrap(settings)
-    return Runtime(Dialog(services.booking, services.conversations), services.messages), services.engine
+    return build_runtime(services), services.engine
 
 
 @dataclass
