@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import Any, Callable
 
 from core.booking.api import AvailabilityQuery, BookingPort, BookingRequest, BookingResult, Refusal, Where
-from core.dialog import booking_flow, render
+from core.dialog import booking_flow, overview, render
 from core.dialog import want as wants
 from core.dialog.state import Question
 from core.dialog.turn import Flow, Turn
@@ -68,6 +68,7 @@ class TeamFlows:
             "team_waitlist_auto": Flow(confirmed=self._auto_confirmed, declined=self._auto_declined),
             "team_day": Flow(start=self.team_day, picked=self._team_day_picked),
             "team_poll": Flow(picked=self._poll_picked),
+            "list": Flow(start=self.list_bookings),
             "team_assign": Flow(picked=self._assign_picked),
             "team_accept": Flow(picked=self._accept_picked),
         }
@@ -457,7 +458,22 @@ class TeamFlows:
             return [turn.reply(turn.t("team.status.none"), closes=True)]
         return [turn.reply(*self._status_lines(turn, seats), closes=True)]
 
-    def _status_lines(self, turn: Turn, seats: tuple[SeatStatus, ...]) -> list[str]:
+    def list_bookings(self, turn: Turn) -> list[Reply]:
+        """"wat heb ik gereserveerd?": the ordinary list; a booker of group bookings also sees
+        where their seats stand (one line per group and day)."""
+        want = wants.from_frame(turn.frame)
+        replies = overview.bookings(turn, want)
+        seats = self.store.group_seats(turn.person_id, turn.today)
+        asked = set(wants.dates(want))
+        seats = tuple(s for s in seats if not asked or s.seat.day in asked)
+        if not seats or not replies:
+            return replies
+        lines = [line for line in self._status_lines(turn, seats, detail=False)]
+        last = replies[-1]
+        replies[-1] = replace(last, text="\n".join([last.text, *lines, turn.t("team.status.more")]))
+        return replies
+
+    def _status_lines(self, turn: Turn, seats: tuple[SeatStatus, ...], detail: bool = True) -> list[str]:
         names = self.store.names({s.seat.holder_id for s in seats if s.seat.holder_id is not None})
         groups: dict[tuple[date, str, str], list[SeatStatus]] = {}
         for s in seats:
@@ -470,7 +486,7 @@ class TeamFlows:
                            turn.lang)
             lines.append(turn.t("team.status.group", day=render.one_day(turn, day),
                                 building=render.place(turn, building), summary=summary))
-            for r in sorted(rows, key=lambda r: (order.index(r.state), r.seat.desk_code))[:MAX_LISTED]:
+            for r in sorted(rows, key=lambda r: (order.index(r.state), r.seat.desk_code))[:MAX_LISTED if detail else 0]:
                 who = self._display(turn, names, r.seat.holder_id) if r.seat.holder_id is not None else ""
                 lines.append("- " + turn.t(f"team.status.{r.state.value}", desk=r.seat.desk_code, name=who))
         return lines
