@@ -406,7 +406,9 @@ class TeamFlows:
         declining is cancelling it ("Ik kan niet")."""
         held = self._held(turn, set(turn.frame.dates))
         if not held:
-            return [turn.reply(turn.t("team.accept.none"), closes=True)]
+            _, others = self._team(turn)
+            claimable = self.store.open_seats((turn.person_id, *others), turn.today)
+            return [turn.reply(turn.t("team.accept.none_but_open" if claimable else "team.accept.none"), closes=True)]
         waiting = [h for h in held if h.state is SeatState.WAITING]
         if not waiting:
             return [turn.reply(turn.t("team.accept.already", days=render.when(turn, [h.seat.day for h in held])),
@@ -437,11 +439,17 @@ class TeamFlows:
         self.store.accept(turn.person_id, [h.seat for h in waiting], turn.now)
         me = self.store.names([turn.person_id]).get(turn.person_id) or ""
         told: list[Notice] = []
+        bookers = {h.seat.booked_by_id for h in waiting if h.seat.booked_by_id not in (None, turn.person_id)}
+        # The booker hears it in the language of the group's booking, else the one they last used.
+        group_lang = self.store.group_langs(h.seat.group_id for h in waiting) if bookers else {}
+        known = self.store.langs(b for b in bookers if b is not None) if bookers else {}
         for h in waiting:
             booker = h.seat.booked_by_id
             if booker is not None and booker != turn.person_id:
-                told.append(Notice(person_id=booker, key="team.notice.accepted", lang=turn.lang,
-                                   values={"name": me, "desk": h.seat.desk_code, "day": render.one_day(turn, h.seat.day)}))
+                lang = group_lang.get(h.seat.group_id) or known.get(booker, turn.lang)
+                told.append(Notice(person_id=booker, key="team.notice.accepted", lang=lang,
+                                   values={"name": me, "desk": h.seat.desk_code,
+                                           "day": say_day(h.seat.day, lang, turn.today)}))
         if told:
             self.store.notify(told, turn.now)
         lines = [turn.t("team.accept.done", desk=h.seat.desk_code, building=render.place(turn, h.seat.building_id),

@@ -44,6 +44,10 @@ class TeamStore(Protocol):
         """Remember the language a team's group booking was made in (until its last day)."""
         ...
 
+    def group_langs(self, group_ids: Iterable[str]) -> dict[str, str]:
+        """The language each known group booking was made in."""
+        ...
+
     def held_seats(self, person_id: int, from_day: date) -> tuple[SeatStatus, ...]:
         """The person's seats in group bookings made by someone else (ACCEPTED or WAITING)."""
         ...
