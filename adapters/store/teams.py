@@ -366,14 +366,17 @@ class SqlTeamStore:
         """Record that the person accepts these seats of theirs; returns how many were new."""
         a = team_seat_accepts.c
         added = 0
-        with self._writer.connect() as conn, conn.begin():
-            for seat in {(s.group_id, s.day) for s in seats if s.holder_id == person_id}:
-                known = conn.execute(select(a.person_id).where(a.group_id == seat[0], a.day == seat[1],
-                                                               a.person_id == person_id)).first()
-                if known is None:
-                    conn.execute(insert(team_seat_accepts).values(group_id=seat[0], day=seat[1], person_id=person_id,
-                                                                  accepted_at=now))
-                    added += 1
+        try:
+            with self._writer.connect() as conn, conn.begin():
+                for seat in sorted({(s.group_id, s.day) for s in seats if s.holder_id == person_id}):
+                    known = conn.execute(select(a.person_id).where(a.group_id == seat[0], a.day == seat[1],
+                                                                   a.person_id == person_id)).first()
+                    if known is None:
+                        conn.execute(insert(team_seat_accepts).values(group_id=seat[0], day=seat[1],
+                                                                      person_id=person_id, accepted_at=now))
+                        added += 1
+        except IntegrityError:  # the same button pressed twice at once: the other press recorded it
+            return 0
         return added
 
     def group_seats(self, booker_id: int, from_day: date) -> tuple[SeatStatus, ...]:
