@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any, Callable
 
-from core.booking.api import AvailabilityQuery, BookingPort, BookingRequest, BookingResult, Refusal, Where
-from core.dialog import booking_flow, overview, render
+from core.booking.api import (AvailabilityQuery, BookingPort, BookingRequest, BookingResult, CancelResult, Refusal,
+                              Where)
+from core.dialog import booking_flow, change_flow, overview, render
 from core.dialog import want as wants
 from core.dialog.state import Question
 from core.dialog.turn import Flow, Turn
@@ -50,6 +51,23 @@ class _Recording:
         return self.last
 
 
+class _Cancels:
+    """The booking port of one turn, remembering what was cancelled (a declined seat)."""
+
+    def __init__(self, inner: BookingPort) -> None:
+        self.inner = inner
+        self.cancelled: list[Any] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def cancel(self, *args: Any, **kwargs: Any) -> CancelResult:
+        result = self.inner.cancel(*args, **kwargs)
+        if result.ok:
+            self.cancelled.extend(result.cancelled)
+        return result
+
+
 @dataclass
 class TeamFlows:
     """The team feature's dialog, bound to its store and the claim deadline."""
@@ -69,6 +87,9 @@ class TeamFlows:
             "team_day": Flow(start=self.team_day, picked=self._team_day_picked),
             "team_poll": Flow(picked=self._poll_picked),
             "list": Flow(start=self.list_bookings),
+            "cancel": Flow(start=self._declining(lambda turn: change_flow.start_cancel(turn, wants.from_frame(turn.frame))),
+                           confirmed=self._declining(change_flow.confirmed), declined=change_flow.declined,
+                           picked=self._declining(change_flow.picked)),
             "team_assign": Flow(picked=self._assign_picked),
             "team_accept": Flow(picked=self._accept_picked),
         }
@@ -455,6 +476,41 @@ class TeamFlows:
         lines = [turn.t("team.accept.done", desk=h.seat.desk_code, building=render.place(turn, h.seat.building_id),
                         day=render.one_day(turn, h.seat.day)) for h in sorted(waiting, key=lambda h: h.seat.day)]
         return [turn.reply(*lines, closes=True)]
+
+    def _declining(self, handler: Callable[..., list[Reply]]) -> Callable[..., list[Reply]]:
+        """The cancel flow, telling the booker when someone cancels a seat booked for them
+        (declining it: "Ik kan niet")."""
+        def run(turn: Turn, *rest: Any) -> list[Reply]:
+            held = {(h.seat.group_id, h.seat.day): h.seat for h in self.store.held_seats(turn.person_id, turn.today)}
+            if not held:
+                return handler(turn, *rest)
+            inner = turn.booking
+            rec = _Cancels(inner)
+            turn.booking = rec  # type: ignore[assignment]
+            try:
+                replies = handler(turn, *rest)
+            finally:
+                turn.booking = inner
+            gone = [held[(b.group_id, b.day)] for b in rec.cancelled if (b.group_id, b.day) in held]
+            self._tell_declined(turn, gone)
+            return replies
+        return run
+
+    def _tell_declined(self, turn: Turn, seats: list[Seat]) -> None:
+        bookers = {s.booked_by_id for s in seats if s.booked_by_id not in (None, turn.person_id)}
+        if not bookers:
+            return
+        group_lang = self.store.group_langs(s.group_id for s in seats)
+        known = self.store.langs(b for b in bookers if b is not None)
+        me = self.store.names([turn.person_id]).get(turn.person_id) or ""
+        notices = []
+        for s in seats:
+            if s.booked_by_id is None or s.booked_by_id == turn.person_id:
+                continue
+            lang = group_lang.get(s.group_id) or known.get(s.booked_by_id, turn.lang)
+            notices.append(Notice(person_id=s.booked_by_id, key="team.notice.declined", lang=lang,
+                                  values={"name": me, "desk": s.desk_code, "day": say_day(s.day, lang, turn.today)}))
+        self.store.notify(notices, turn.now)
 
     # ------------------------------------------------------------------ the booker's overview
     def seat_status(self, turn: Turn) -> list[Reply]:

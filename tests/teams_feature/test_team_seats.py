@@ -96,6 +96,8 @@ def test_assigned_member_is_told_in_their_language_and_accepts_with_the_button(s
     jan_decline = to_jan.choices[1].utterance
     assert jan_decline.startswith("annuleer ")
     assert "Geannuleerd" in say("jan", jan_decline)
+    told = outgoing(store, services)["test:lead"][0]  # the booker hears it
+    assert told.lang == "nl" and told.text.startswith("Canary jan kan niet: plek") and "vrijdag 27 november" in told.text
     states = [(s.seat.holder_id, s.state) for s in store.group_seats(lead, MON.date())]
     assert sorted(states, key=lambda x: (x[0] is None, x[0] or 0)) == [
         (sanne, SeatState.ACCEPTED), (jan, SeatState.DECLINED), (None, SeatState.OPEN), (None, SeatState.OPEN)]
