@@ -15,7 +15,6 @@ from sqlalchemy import Connection, select
 from adapters.store.tables import (
     building_hours,
     buildings,
-    catalogue_meta,
     closures,
     desk_neighbours,
     desks,
@@ -26,8 +25,19 @@ from core.booking.catalogue import Catalogue
 from core.booking.model import Building, Desk, OpeningHours, Zone
 
 
+_VERSION = "SELECT version FROM catalogue_meta WHERE id = 1"
+
+
 def current_version(conn: Connection) -> int:
-    return int(conn.execute(select(catalogue_meta.c.version).where(catalogue_meta.c.id == 1)).scalar() or 0)
+    """The catalogue's version (bumped by every import); read on the DB-API cursor, as the
+    booking transaction's statements are (see ``engine.Driver``)."""
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(_VERSION)
+        row = cur.fetchone()
+    finally:
+        cur.close()
+    return int(row[0] or 0) if row else 0
 
 
 def load_catalogue(conn: Connection, version: int) -> Catalogue:

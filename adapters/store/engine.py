@@ -6,13 +6,18 @@ import contextlib
 import sqlite3
 import threading
 import weakref
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from types import SimpleNamespace
+from typing import Any, Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
+
+from adapters.store.errors import conflict_kind
+from core.booking.ports import Conflict, StoreBusy
 
 WRITE_OPTION = "wms_write"
 """Execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)."""
@@ -113,10 +118,89 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10,
         # readers stay deferred and never block a writer in WAL mode.
         # Straight to the driver: SQLAlchemy's statement machinery (events, result set-up) costs
         # far more than the BEGIN, and every unit of work pays it.
+        dbapi_connection = conn.connection.dbapi_connection
+        if dbapi_connection.in_transaction:
+            return  # begun on the driver by the unit of work (adapters/store/uow.py)
         statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION, False) else "BEGIN"
         try:
-            conn.connection.dbapi_connection.execute(statement)
+            dbapi_connection.execute(statement)
         except sqlite3.Error as exc:  # as SQLAlchemy would raise it (e.g. OperationalError: locked)
             raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
 
     return engine
+
+
+class Driver:
+    """Driver SQL on a DB-API connection: placeholders and how dates and times are bound and read.
+
+    The hot statements (the booking transaction, the people look-up) are written once with
+    ``?`` placeholders and run on the DB-API cursor: SQLAlchemy's per-statement machinery
+    (compile-cache key, result set-up, Row objects) costs more than SQLite running them.
+    Values are bound as the column types would bind them, so rows read back the same
+    through SQLAlchemy.
+    """
+
+    def __init__(self, dialect_name: str, dbapi: Any) -> None:
+        self.sqlite = dialect_name == "sqlite"
+        self.dbapi = dbapi
+        self._sql: dict[str, str] = {}
+
+    def sql(self, statement: str) -> str:
+        """``statement`` with the driver's placeholders (psycopg: ``%s``)."""
+        out = self._sql.get(statement)
+        if out is None:
+            out = self._sql[statement] = statement if self.sqlite else statement.replace("?", "%s")
+        return out
+
+    def day(self, d: date) -> Any:
+        return d.isoformat() if self.sqlite else d  # SQLAlchemy's SQLite Date storage format
+
+    def when(self, value: datetime | None) -> Any:
+        """Bound like ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's DateTime string)."""
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.isoformat(" ", "microseconds") if self.sqlite else value
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Driver errors as the store's failures (what ``errors.translated`` does for SQLAlchemy's)."""
+        try:
+            yield
+        except self.dbapi.Error as exc:
+            self.raise_for(exc)
+            raise
+
+    def raise_for(self, exc: BaseException) -> None:
+        """Raise the store's failure for a driver error: :class:`Conflict` for a uniqueness rule,
+        :class:`StoreBusy` for a lock or a lost connection; return for anything else."""
+        if isinstance(exc, self.dbapi.IntegrityError):
+            raise Conflict(conflict_kind(SimpleNamespace(orig=exc))) from None  # type: ignore[arg-type]
+        if isinstance(exc, self.dbapi.OperationalError):
+            raise StoreBusy(type(exc).__name__) from None
+
+
+def read_day(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def read_when(value: Any) -> datetime | None:
+    """A ``UTCDateTime`` column read through the driver: an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc)
+
+
+_DRIVERS: dict[str, Driver] = {}
+
+
+def driver(conn: Any) -> Driver:
+    """The :class:`Driver` of a connection's dialect (one per dialect and process)."""
+    dialect = conn.dialect
+    d = _DRIVERS.get(dialect.name)
+    if d is None:
+        d = _DRIVERS[dialect.name] = Driver(dialect.name, dialect.loaded_dbapi)
+    return d

@@ -3,17 +3,16 @@ strings in the domain."""
 
 from __future__ import annotations
 
-import contextlib
-from datetime import date, datetime, timezone
-from types import SimpleNamespace
-from typing import Any, Iterable, Iterator, Sequence
+from datetime import date, datetime
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, union_all, update
 
-from adapters.store.errors import conflict_kind, translated
+from adapters.store.engine import driver, read_day, read_when
+from adapters.store.errors import translated
 from adapters.store.tables import ACTIVE, reservations
 from core.booking.model import Part, Reservation, ReservationStatus
-from core.booking.ports import Conflict, NewReservation, StoreBusy
+from core.booking.ports import NewReservation
 
 _r = reservations.c
 
@@ -42,16 +41,22 @@ _COUNTS = (select(_r.day, _r.part, func.count())
 # The booking transaction's statements as driver SQL, run on the DB-API cursor of the unit of
 # work's connection (same transaction): SQLAlchemy's per-statement machinery (compile-cache key,
 # result set-up, Row objects) cost more than SQLite executing them. Written with ``?``; for
-# PostgreSQL (psycopg, ``%s``) see _Driver. Values are bound as the column types would bind them.
+# PostgreSQL (psycopg, ``%s``) see engine.Driver. Values are bound as the column types would bind them.
 _COLS = ("id, desk_id, building_id, day, part, person_id, booked_by_id, department, group_id, "
          "source_message_id, status, created_at, checked_in_at, checked_out_at")
-_D_TAKEN = "SELECT desk_id FROM reservations WHERE building_id = ? AND day = ? AND status = 'active'"
+# The taken desks as one comma-separated string: hundreds of rows (a whole day is two per desk)
+# become one, split in C; the covering index is read as before.
+_D_TAKEN = ("SELECT group_concat(DISTINCT desk_id) FROM reservations "
+            "WHERE building_id = ? AND day = ? AND status = 'active'")
 _D_TAKEN_IN_PART = _D_TAKEN + " AND part = ?"
+_PG_TAKEN = {_D_TAKEN: _D_TAKEN.replace("group_concat(DISTINCT desk_id)", "string_agg(DISTINCT desk_id::text, ',')")}
+_PG_TAKEN[_D_TAKEN_IN_PART] = _PG_TAKEN[_D_TAKEN] + " AND part = ?"
 _D_LATEST = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND status = 'active' "
              "ORDER BY day DESC, id DESC LIMIT 1")
 _D_INSERT = ("INSERT INTO reservations (desk_id, building_id, day, part, person_id, booked_by_id, department, "
-             "group_id, source_message_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?) "
-             "RETURNING id")
+             "group_id, source_message_id, status, created_at) VALUES {} RETURNING id, desk_id, day, part")
+_D_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)"
+_D_INSERTS = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) for n in range(1, 5)}
 _D_CLAIM = "INSERT INTO idempotency_keys (key, created_at) VALUES (?, ?)"
 
 
@@ -66,73 +71,15 @@ def _d_of_person(n_days: int, with_latest: bool) -> str:
     return sql
 
 
-class _Driver:
-    """Dialect details of the driver SQL: placeholders and how dates and times are bound/read."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.sqlite = conn.dialect.name == "sqlite"
-        self.dbapi = conn.dialect.dbapi
-        self._sql: dict[str, str] = {}
-
-    def sql(self, statement: str) -> str:
-        out = self._sql.get(statement)
-        if out is None:
-            out = self._sql[statement] = statement if self.sqlite else statement.replace("?", "%s")
-        return out
-
-    def day(self, d: date) -> Any:
-        return d.isoformat() if self.sqlite else d  # SQLAlchemy's SQLite Date storage format
-
-    def when(self, value: datetime | None) -> Any:
-        """Bound like ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's DateTime string)."""
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.isoformat(" ", "microseconds") if self.sqlite else value
-
-    @contextlib.contextmanager
-    def errors(self) -> Iterator[None]:
-        """Driver errors as the store's failures (what ``translated`` does for SQLAlchemy's)."""
-        try:
-            yield
-        except self.dbapi.IntegrityError as exc:  # type: ignore[union-attr]
-            raise Conflict(conflict_kind(SimpleNamespace(orig=exc))) from None  # type: ignore[arg-type]
-        except self.dbapi.OperationalError as exc:  # type: ignore[union-attr]
-            raise StoreBusy(type(exc).__name__) from None
-
-
-def _read_day(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _read_when(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc)
-
-
-_DRIVERS: dict[str, _Driver] = {}
-
-
-def _driver(conn: Connection) -> _Driver:
-    d = _DRIVERS.get(conn.dialect.name)
-    if d is None:
-        d = _DRIVERS[conn.dialect.name] = _Driver(conn)
-    return d
-
-
 def _from_driver(row: Sequence[Any]) -> Reservation:
     (rid, desk_id, building_id, day, part, person_id, booked_by_id, department, group_id, source_message_id,
      status, created_at, checked_in_at, checked_out_at) = row
     return Reservation(
-        id=rid, desk_id=str(desk_id), building_id=building_id, day=_read_day(day), part=Part(part),
+        id=rid, desk_id=str(desk_id), building_id=building_id, day=read_day(day), part=Part(part),
         person_id=person_id, booked_by_id=booked_by_id, department=department, group_id=group_id,
         source_message_id=source_message_id, status=ReservationStatus(status),
-        created_at=_read_when(created_at),  # type: ignore[arg-type]
-        checked_in_at=_read_when(checked_in_at), checked_out_at=_read_when(checked_out_at),
+        created_at=read_when(created_at),  # type: ignore[arg-type]
+        checked_in_at=read_when(checked_in_at), checked_out_at=read_when(checked_out_at),
     )
 
 
@@ -152,7 +99,7 @@ class SqlReservationRepository:
         self._conn = conn
         self._lock_days = lock_days
         self._locked: set[tuple[str, date]] = set()
-        self._d = _driver(conn)
+        self._d = driver(conn)
         self._cur: Any = None
         # A person's latest active reservation, read at most once per transaction (the booking
         # asks twice: the usual building, the usual desk); forgotten on every write.
@@ -164,10 +111,14 @@ class SqlReservationRepository:
         return self._cur
 
     def _fetch(self, statement: str, params: Sequence[Any]) -> list[Any]:
-        cur = self._cursor()
-        with self._d.errors():
-            cur.execute(self._d.sql(statement), params)
+        cur = self._cur if self._cur is not None else self._cursor()
+        d = self._d
+        try:  # not d.errors(): a generator context manager costs more than the statement
+            cur.execute(statement if d.sqlite else d.sql(statement), params)
             return cur.fetchall()
+        except d.dbapi.Error as exc:
+            d.raise_for(exc)
+            raise
 
     def taken(self, building_id: str, day: date, parts: Iterable[Part]) -> set[str]:
         if self._lock_days and (building_id, day) not in self._locked:
@@ -177,11 +128,14 @@ class SqlReservationRepository:
                 self._conn.execute(_LOCK_DAY, {"k": f"{building_id}|{day.isoformat()}"})
             self._locked.add((building_id, day))
         wanted = {p.value for p in parts}
+        d = self._d
         if len(wanted) == 1:
-            rows = self._fetch(_D_TAKEN_IN_PART, (building_id, self._d.day(day), wanted.pop()))
+            sql, params = _D_TAKEN_IN_PART, (building_id, d.day(day), wanted.pop())
         else:  # both parts: no filter needed
-            rows = self._fetch(_D_TAKEN, (building_id, self._d.day(day)))
-        return {str(r[0]) for r in rows}
+            sql, params = _D_TAKEN, (building_id, d.day(day))
+        rows = self._fetch(sql if d.sqlite else _PG_TAKEN[sql], params)
+        found = rows[0][0] if rows else None
+        return set(found.split(",")) if found else set()
 
     def of_people(self, person_ids: Iterable[int], days: Iterable[date]) -> list[Reservation]:
         ids, ds = sorted(set(person_ids)), sorted(set(days))
@@ -209,15 +163,19 @@ class SqlReservationRepository:
         if not rows:
             return []
         self._latest.clear()
-        if len(rows) <= 4:  # a single booking: one or two rows, each a prepared driver statement
-            d, cur, ids = self._d, self._cursor(), []
-            sql = d.sql(_D_INSERT)
-            with d.errors():
-                for r in rows:
-                    cur.execute(sql, (int(r.desk_id), r.building_id, d.day(r.day), r.part.value, r.person_id,
-                                      r.booked_by_id, r.department, r.group_id, r.source_message_id,
-                                      d.when(r.created_at)))
-                    ids.append(cur.fetchone()[0])
+        if len(rows) <= 4:  # a single booking: one prepared driver statement for its one or two rows
+            d = self._d
+            params: list[Any] = []
+            when = d.when(rows[0].created_at)  # one booking: one creation time
+            for r in rows:
+                params += (int(r.desk_id), r.building_id, d.day(r.day), r.part.value, r.person_id, r.booked_by_id,
+                           r.department, r.group_id, r.source_message_id,
+                           when if r.created_at is rows[0].created_at else d.when(r.created_at))
+            # RETURNING gives rows in no promised order: matched by (desk, day, part), unique
+            # among active rows.
+            made = {(str(desk), read_day(day), part): rid for rid, desk, day, part in
+                    self._fetch(_D_INSERTS[len(rows)], params)}
+            ids = [made[(r.desk_id, r.day, r.part.value)] for r in rows]
         else:
             values = [dict(desk_id=int(r.desk_id), building_id=r.building_id, day=r.day, part=r.part.value,
                            person_id=r.person_id, booked_by_id=r.booked_by_id, department=r.department,
@@ -232,9 +190,13 @@ class SqlReservationRepository:
                 for i, r in zip(ids, rows)]
 
     def claim_message(self, source_message_id: str, now: datetime) -> None:
-        cur = self._cursor()
-        with self._d.errors():
-            cur.execute(self._d.sql(_D_CLAIM), (source_message_id, self._d.when(now)))
+        cur = self._cur if self._cur is not None else self._cursor()
+        d = self._d
+        try:
+            cur.execute(d.sql(_D_CLAIM), (source_message_id, d.when(now)))
+        except d.dbapi.Error as exc:
+            d.raise_for(exc)
+            raise
 
     def by_source_message(self, source_message_id: str) -> list[Reservation]:
         rows = self._conn.execute(_BY_SOURCE, {"m": source_message_id}).all()

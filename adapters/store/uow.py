@@ -2,13 +2,22 @@
 
 ``SqlUnitOfWorkFactory(engine)(write=True)`` starts a write transaction (SQLite: BEGIN
 IMMEDIATE); leaving the ``with`` block without :meth:`commit` rolls back.
+
+On SQLite the unit of work runs its transaction on the pooled DB-API connection itself
+(BEGIN, COMMIT, ROLLBACK straight to the driver) and makes a SQLAlchemy ``Connection`` on
+that same connection only when a repository issues a SQLAlchemy statement: a booking's
+statements are all driver SQL, and SQLAlchemy's connection set-up, transaction events and
+reset cost more than the whole BEGIN ... COMMIT of a booking on the driver.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from adapters.store.catalogue import CatalogueCache
 from adapters.store.engine import WRITE_OPTION, write_gate
@@ -16,6 +25,88 @@ from adapters.store.errors import translated
 from adapters.store.people import SqlPeopleRepository
 from adapters.store.reservations import SqlReservationRepository
 from core.booking.catalogue import Catalogue
+from core.booking.ports import Conflict, StoreBusy
+
+
+class DriverConnection:
+    """A pooled SQLite connection inside a transaction the unit of work began on the driver.
+
+    Offers what the repositories use at once (``dialect``, ``connection``: the pool's DB-API
+    connection); anything else (``execute``, ...) goes to a SQLAlchemy ``Connection`` made on
+    the same DB-API connection at first use (the engine's ``begin`` hook sees the transaction
+    already open and issues no second BEGIN).
+    """
+
+    __slots__ = ("engine", "dialect", "connection", "_sa")
+
+    def __init__(self, engine: Engine, fairy: Any) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self.connection = fairy
+        self._sa: Connection | None = None
+
+    def sqlalchemy(self) -> Connection:
+        sa = self._sa
+        if sa is None:
+            sa = self._sa = Connection(self.engine, connection=self.connection)
+        return sa
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.sqlalchemy(), name)
+
+    def commit(self) -> None:
+        sa = self._sa
+        if sa is not None and sa.in_transaction():
+            with translated():
+                sa.commit()
+        dbapi_connection = self.connection.dbapi_connection
+        if dbapi_connection.in_transaction:
+            try:
+                dbapi_connection.commit()
+            except sqlite3.IntegrityError:
+                raise Conflict("desk") from None  # a deferred constraint (none is deferred today)
+            except sqlite3.OperationalError as exc:
+                raise StoreBusy(type(exc).__name__) from None
+
+    def rollback(self) -> None:
+        sa = self._sa
+        if sa is not None and sa.in_transaction():
+            sa.rollback()
+        dbapi_connection = self.connection.dbapi_connection
+        if dbapi_connection.in_transaction:
+            dbapi_connection.rollback()
+
+    def close(self) -> None:
+        """Roll back what is still open and give the connection back to the pool."""
+        sa, self._sa = self._sa, None
+        fairy = self.connection
+        try:
+            if sa is not None and sa.in_transaction():
+                sa.rollback()
+            dbapi_connection = fairy.dbapi_connection
+            if dbapi_connection is not None and dbapi_connection.in_transaction:
+                dbapi_connection.rollback()
+        finally:
+            if sa is not None:
+                sa.close()  # gives the DB-API connection back to the pool
+            else:
+                fairy.close()
+
+
+def _begin_on_driver(engine: Engine, write: bool) -> DriverConnection:
+    fairy = engine.raw_connection()
+    statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+    try:
+        fairy.dbapi_connection.execute(statement)
+    except sqlite3.Error as exc:
+        fairy.close()
+        if isinstance(exc, sqlite3.OperationalError):  # locked beyond the busy timeout
+            raise StoreBusy(type(exc).__name__) from None
+        raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
+    except BaseException:
+        fairy.close()
+        raise
+    return DriverConnection(engine, fairy)
 
 
 class SqlUnitOfWork:
@@ -23,15 +114,17 @@ class SqlUnitOfWork:
         """``engine``: for a write unit of work, one carrying the write option (see the factory)."""
         self._engine = engine
         self._cache = cache
-        self._conn: Connection | None = None
+        self._conn: Connection | DriverConnection | None = None
         self._catalogue: Catalogue | None = None
         self._gate: contextlib.AbstractContextManager[None] | None = None
         self.write = write
 
     @property
     def connection(self) -> Connection:
+        """The SQLAlchemy connection of this transaction (made on first use on SQLite)."""
         assert self._conn is not None, "use the unit of work in a with block"
-        return self._conn
+        conn = self._conn
+        return conn.sqlalchemy() if isinstance(conn, DriverConnection) else conn
 
     def __enter__(self) -> "SqlUnitOfWork":
         with translated():
@@ -40,18 +133,23 @@ class SqlUnitOfWork:
                 gate.__enter__()
                 self._gate = gate
             try:
-                self._conn = self._engine.connect()
-                try:
-                    self._conn.begin()
-                except BaseException:
-                    self._conn.close()
-                    raise
+                if self._engine.dialect.name == "sqlite":
+                    self._conn = _begin_on_driver(self._engine, self.write)
+                else:
+                    conn = self._engine.connect()
+                    try:
+                        conn.begin()
+                    except BaseException:
+                        conn.close()
+                        raise
+                    self._conn = conn
             except BaseException:
                 self._leave_gate()
                 raise
+        conn = self._conn
         self.reservations = SqlReservationRepository(
-            self._conn, lock_days=self.write and self._conn.dialect.name == "postgresql")
-        self.people = SqlPeopleRepository(self._conn)
+            conn, lock_days=self.write and conn.dialect.name == "postgresql")  # type: ignore[arg-type]
+        self.people = SqlPeopleRepository(conn)  # type: ignore[arg-type]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -59,13 +157,16 @@ class SqlUnitOfWork:
         if conn is None:
             return
         try:
-            if conn.in_transaction():
-                conn.rollback()
-        finally:
-            try:
+            if isinstance(conn, DriverConnection):
                 conn.close()
+                return
+            try:
+                if conn.in_transaction():
+                    conn.rollback()
             finally:
-                self._leave_gate()
+                conn.close()
+        finally:
+            self._leave_gate()
 
     def _leave_gate(self) -> None:
         gate, self._gate = self._gate, None
@@ -74,15 +175,21 @@ class SqlUnitOfWork:
 
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
-            self._catalogue = self._cache.get(self.connection)
+            assert self._conn is not None, "use the unit of work in a with block"
+            self._catalogue = self._cache.get(self._conn)  # type: ignore[arg-type]
         return self._catalogue
 
     def commit(self) -> None:
+        assert self._conn is not None, "use the unit of work in a with block"
+        if isinstance(self._conn, DriverConnection):
+            self._conn.commit()
+            return
         with translated():
-            self.connection.commit()
+            self._conn.commit()
 
     def rollback(self) -> None:
-        self.connection.rollback()
+        assert self._conn is not None, "use the unit of work in a with block"
+        self._conn.rollback()
 
 
 class SqlUnitOfWorkFactory:

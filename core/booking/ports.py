@@ -93,6 +93,11 @@ class PeopleRepository(Protocol):
 
     def get(self, person_id: int) -> Person | None: ...
 
+    def departments(self, person_ids: Iterable[int]) -> dict[int, str | None]:
+        """The department of each of these people that exists (unknown ids are left out):
+        what a booking needs of the people it is for, without the rest of their profile."""
+        ...
+
     def add(self, info: PersonInfo, now: datetime) -> int:
         """Create; raises ``Conflict("external_id")`` when it exists already."""
         ...

@@ -439,25 +439,25 @@ class BookingService:
             # Claimed first: a retry (even a concurrent twin, which waits here on PostgreSQL)
             # gets Conflict("message") and replays; a refusal rolls the claim back.
             uow.reservations.claim_message(req.source_message_id, now)
-        requester = uow.people.get(req.requester_id) if isinstance(req.requester_id, int) else None
-        if requester is None:
+        requester = req.requester_id
+        if isinstance(requester, bool) or not isinstance(requester, int):
             raise _Refused(Refusal.INVALID, "unknown_person")
         days = tuple(sorted(set(req.dates)))
         # The contract: missing entries are open seats; only a single desk without a list is
         # the requester's own.
-        owners: list[int | None] = list(req.for_person_ids) or ([requester.id] if req.count == 1 else [])
+        owners: list[int | None] = list(req.for_person_ids) or ([requester] if req.count == 1 else [])
         owners += [None] * (req.count - len(owners))
-        people: dict[int, Person] = {requester.id: requester}
-        for pid in owners:
-            if pid is not None and pid not in people:
-                p = uow.people.get(pid) if isinstance(pid, int) else None
-                if p is None:
-                    raise _Refused(Refusal.INVALID, "unknown_person")
-                people[pid] = p
-        if len([p for p in owners if p is not None]) != len({p for p in owners if p is not None}):
+        named = [p for p in owners if p is not None]
+        if not all(isinstance(p, int) and not isinstance(p, bool) for p in named):
+            raise _Refused(Refusal.INVALID, "unknown_person")
+        # Who exists, and the department each reservation carries (one look-up for all).
+        departments = uow.people.departments({requester, *named})  # type: ignore[arg-type]
+        if requester not in departments or not all(p in departments for p in named):
+            raise _Refused(Refusal.INVALID, "unknown_person")
+        if len(named) != len(set(named)):
             raise _Refused(Refusal.INVALID, "for_person_ids")
 
-        buildings = self._resolve(cat, req.where, requester.id, uow)
+        buildings = self._resolve(cat, req.where, requester, uow)
         if req.desk_id is not None:
             desk = cat.desks.get(req.desk_id) if isinstance(req.desk_id, str) else None
             if desk is None or (req.count != 1):
@@ -474,7 +474,7 @@ class BookingService:
                 first_refusal = first_refusal or r
                 continue
             self._check_people(uow, cat, owners, held)
-            pref = self._preference(uow, cat, requester.id, b.id, prefer_desks)
+            pref = self._preference(uow, cat, requester, b.id, prefer_desks)
             chosen: dict[date, tuple[Desk, ...]] = {}
             for d in days:
                 busy = uow.reservations.taken(b.id, d, held[d])
@@ -493,7 +493,7 @@ class BookingService:
             if len(chosen) < len(days):
                 nothing = nothing or _NothingFree(b, False)
                 continue
-            return self._insert(uow, req, b, held, chosen, owners, people, requester, now, cat)
+            return self._insert(uow, req, b, held, chosen, owners, departments, requester, now, cat)
         if nothing is not None:
             return nothing
         assert first_refusal is not None
@@ -520,17 +520,17 @@ class BookingService:
         return Preference(desk_ids=prefer_desks, zone_id=desk.zone_id, floor=desk.floor)
 
     def _insert(self, uow: UnitOfWork, req: BookingRequest, b: Building, held: dict[date, tuple[Part, ...]],
-                chosen: dict[date, tuple[Desk, ...]], owners: list[int | None], people: dict[int, Person],
-                requester: Person, now: datetime, cat: Catalogue) -> BookingResult:
+                chosen: dict[date, tuple[Desk, ...]], owners: list[int | None], departments: dict[int, str | None],
+                requester: int, now: datetime, cat: Catalogue) -> BookingResult:
         multi = req.count > 1 or len(chosen) > 1
         group_id = self._new_group_id() if multi else None
         rows = []
         for d, desks in sorted(chosen.items()):
             for i, desk in enumerate(desks):
                 owner = owners[i]
-                dept = (people[owner].department if owner is not None else None) or requester.department
+                dept = (departments[owner] if owner is not None else None) or departments[requester]
                 for p in held[d]:
-                    rows.append(NewReservation(desk.id, b.id, d, p, owner, requester.id, dept, group_id,
+                    rows.append(NewReservation(desk.id, b.id, d, p, owner, requester, dept, group_id,
                                                req.source_message_id, now))
         made = uow.reservations.add(rows)
         return BookingResult(ok=True, bookings=to_bookings(made, cat), group_id=group_id)

@@ -136,6 +136,9 @@ class FakePeople:
     def get(self, person_id: int) -> Person | None:
         return self.s.people.get(person_id)
 
+    def departments(self, person_ids: Iterable[int]) -> dict[int, str | None]:
+        return {i: self.s.people[i].department for i in set(person_ids) if i in self.s.people}
+
     def add(self, info: PersonInfo, now: datetime) -> int:
         if self.by_external_id(info.external_id):
             raise Conflict("external_id")
