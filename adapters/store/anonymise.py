@@ -1,4 +1,5 @@
-"""The nightly anonymisation of reservations (the rule is :mod:`core.privacy.anonymisation`).
+"""The nightly anonymisation of reservations (the rule is :mod:`core.privacy.anonymisation`),
+followed by the usage roll-up of the anonymised days (:func:`roll_up_anonymised`, issue 8).
 
 :func:`anonymise` processes every night that is due and not in the run log, oldest first,
 each in ONE write transaction that starts by inserting the night's row into
@@ -45,6 +46,7 @@ class NightResult:
 class AnonymiseReport:
     nights: list[NightResult] = field(default_factory=list)
     skipped: list[date] = field(default_factory=list)  # done by someone else meanwhile
+    rolled_up: int = 0  # days added to the usage roll-up (issue 8) after the anonymisation
 
     @property
     def reservations(self) -> int:
@@ -139,8 +141,27 @@ def anonymise(engine: Engine, now: datetime, at: time = DEFAULT_RUN_AT,
         previous = night
     if report.nights:
         log.info("anonymised %d reservations over %d night(s)", report.reservations, len(report.nights))
+    report.rolled_up = roll_up_anonymised(engine, now)
+    if report.nights:
         truncate_wal(engine)
     return report
+
+
+def roll_up_anonymised(engine: Engine, now: datetime) -> int:
+    """The usage roll-up (``adapters.store.usage.roll_up``) of every anonymised day not rolled up
+    yet: those days no longer change. Days rolled up; a failure is logged and retried the next
+    night (it must not stop the other night jobs)."""
+    from adapters.store.usage import roll_up
+
+    try:
+        with engine.connect() as conn:
+            through = last_done(conn, JOB)
+        if through is None:
+            return 0
+        return roll_up(engine, through, now).days
+    except Exception as exc:  # noqa: BLE001 - reports fall back to the reservations meanwhile
+        log.warning("usage roll-up failed: %s", type(exc).__name__)
+        return 0
 
 
 def pending(engine: Engine, now: datetime, at: time = DEFAULT_RUN_AT) -> int:

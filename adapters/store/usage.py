@@ -1,6 +1,7 @@
 """Usage in the store: check-in/out and auto-release persistence, and report aggregation.
 
-Reports are counted in the database (GROUP BY) over ``reservations`` and the desk tables;
+Reports are counted in the database (GROUP BY) over ``reservations`` and the desk tables, and
+for rolled-up past days over the anonymous ``usage_rollup`` (:func:`roll_up`, the night job);
 no query here selects a person column, and nothing person-level leaves this module (the
 auto-release notices carry only the ``<channel>:<id>`` key needed to tell that person).
 """
@@ -10,23 +11,34 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from datetime import date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import Iterable, Mapping
 
-from sqlalchemy import Connection, Engine, case, func, literal_column, select, update
+from sqlalchemy import Connection, Engine, case, func, insert, literal_column, select, update
+from sqlalchemy.exc import IntegrityError
 
 from adapters.store.catalogue import CatalogueCache
 from adapters.store.engine import WRITE_OPTION, is_sqlite
 from adapters.store.people import SqlPeopleRepository
-from adapters.store.tables import desks, reservations, zones
+from adapters.store.tables import desks, reservations, usage_rollup, usage_rollup_days, zones
 from core.booking.days import HolidayCalendar
 from core.booking.model import Part
 from core.booking.rules import Rules
 from core.clock import local_today
 from core.messages import Attachment
 from core.usage.aggregate import Scope, build_report
-from core.usage.model import DEFAULT_MIN_CELL, MAX_RANGE_DAYS, CellRow, DayPartRow, DeskRef, DeskRow, Report, desk_type
+from core.usage.model import (
+    DEFAULT_MIN_CELL,
+    MAX_RANGE_DAYS,
+    CellRow,
+    DayPartRow,
+    DeskRef,
+    DeskRow,
+    Report,
+    ZoneKindRow,
+    desk_type,
+)
 from core.usage.port import CheckInResult, CheckOutResult, ReleaseNotice, UsageSummary
 from core.usage.presence import (
     CheckInOutcome,
@@ -59,8 +71,10 @@ class SqlUsage:
 
     def __init__(self, engine: Engine, *, managers: Iterable[str] = (), min_cell: int = DEFAULT_MIN_CELL,
                  release_times: Mapping[str, time] | None = None, cache: CatalogueCache | None = None,
-                 calendar: HolidayCalendar | None = None, max_days: int = MAX_RANGE_DAYS) -> None:
+                 calendar: HolidayCalendar | None = None, max_days: int = MAX_RANGE_DAYS,
+                 rollup: bool = True) -> None:
         self._engine = engine
+        self._use_rollup = rollup  # False: every day from ``reservations`` (the direct computation)
         self._managers = tuple(managers)
         self.min_cell = min_cell
         self.max_days = max_days
@@ -193,6 +207,9 @@ class SqlUsage:
                              max_days=self.max_days, cells=cells)
 
     def report(self, request: ReportRequest, now: datetime) -> Report | RequestRefusal:
+        """The report: days up to the roll-up's newest day are read from ``usage_rollup`` (small,
+        anonymous daily counts), the others (today, the future, days not rolled up yet) from
+        ``reservations``; both give the same figures (tests/integration/test_usage_rollup.py)."""
         today = local_today(now)
         conn = self._engine.connect()
         if not is_sqlite(self._engine):
@@ -202,24 +219,50 @@ class SqlUsage:
             if request.building_id is not None and request.building_id not in cat.buildings:
                 return RequestRefusal(ReportProblem.UNKNOWN_BUILDING, request.building_id)
             scope = self._scope(conn, cat, request.building_id)
-            where = [_r.day >= request.start, _r.day <= request.end]
-            if request.building_id is not None:
-                where.append(_r.building_id == request.building_id)
             stays = request.building_id is not None
-            if request.end < today and request.building_id is None:
-                # History does not change any more (check-in/out happen on the day itself and the
-                # anonymisation touches no counted column), so the two big scans of an all-buildings
-                # report may run side by side on two connections.
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    later = pool.submit(self._in_own_transaction, self._desk_rows, where, today)
-                    day_rows = self._day_rows(conn, where, today, stays=stays)
-                    desk_rows = later.result()
-            else:
-                day_rows = self._day_rows(conn, where, today, stays=stays)
-                desk_rows = self._desk_rows(conn, where, today)
-            cell_rows = self._cell_rows(conn, where, today) if request.cells else None
+            rolled = self._rolled_through(conn, request, today) if self._use_rollup else None
+            day_rows: list[DayPartRow] = []
+            desk_rows: list[DeskRow] = []
+            kind_rows: list[ZoneKindRow] = []
+            cell_rows: list[CellRow] | None = [] if request.cells else None
+            if rolled is not None:
+                span = [_u.day >= request.start, _u.day <= rolled]
+                if request.building_id is not None:
+                    span.append(_u.building_id == request.building_id)
+                day_rows += _rollup_day_rows(conn, span, stays)
+                kind_rows += _rollup_kind_rows(conn, span)
+                if cell_rows is not None:
+                    cell_rows += _rollup_cell_rows(conn, span)
+            live_from = request.start if rolled is None else rolled + timedelta(days=1)
+            if live_from <= request.end:
+                where = [_r.day >= live_from, _r.day <= request.end]
+                if request.building_id is not None:
+                    where.append(_r.building_id == request.building_id)
+                if request.end < today and request.building_id is None and rolled is None:
+                    # History does not change any more (check-in/out happen on the day itself and the
+                    # anonymisation touches no counted column), so the two big scans of an all-buildings
+                    # report without a roll-up may run side by side on two connections.
+                    with ThreadPoolExecutor(max_workers=1) as pool:
+                        later = pool.submit(self._in_own_transaction, self._desk_rows, where, today)
+                        day_rows += self._day_rows(conn, where, today, stays=stays)
+                        desk_rows += later.result()
+                else:
+                    day_rows += self._day_rows(conn, where, today, stays=stays)
+                    desk_rows += self._desk_rows(conn, where, today)
+                if cell_rows is not None:
+                    cell_rows += self._cell_rows(conn, where, today)
         return build_report(scope, request.start, request.end, today, request.min_cell, day_rows, desk_rows,
-                            cell_rows, calendar=self._calendar, building_id=request.building_id)
+                            cell_rows, calendar=self._calendar, building_id=request.building_id,
+                            zone_rows=kind_rows)
+
+    @staticmethod
+    def _rolled_through(conn: Connection, request: ReportRequest, today: date) -> date | None:
+        """The last day of the request read from the roll-up (None: nothing is)."""
+        newest = conn.execute(select(func.max(usage_rollup_days.c.day))).scalar()
+        if newest is None:
+            return None
+        last = min(request.end, _day(newest), today - timedelta(days=1))  # rolled days are past days
+        return last if last >= request.start else None
 
     def _in_own_transaction(self, query, where: list, today: date):  # type: ignore[no-untyped-def]
         with self._engine.connect() as conn, conn.begin():
@@ -304,6 +347,110 @@ class SqlUsage:
         except Exception as exc:  # noqa: BLE001 - a chat reply, never a stack trace
             log.warning("usage summary failed: %s", type(exc).__name__)
             return UsageSummary(problem=ReportProblem.ERROR)
+
+
+# ---------------------------------------------------------------------------- the roll-up
+# ``usage_rollup`` holds, per building, day, part, zone and desk kind, the counts a report
+# needs for a past day: reserved (active + released), checked in, released, no-shows, and the
+# summed minutes and number of stays with both a check-in and a check-out. Counts only: no
+# person, department or time of anyone. The night job fills it (:func:`roll_up`), one day per
+# transaction, for days that can no longer change (anonymised, before today).
+_u = usage_rollup.c
+_SUMS = ("reserved", "checked_in", "released", "no_shows")
+
+
+def _sums():  # type: ignore[no-untyped-def]
+    return [func.sum(_u[name]).label(name) for name in _SUMS]
+
+
+def _counts(row) -> tuple[int, int, int, int]:  # type: ignore[no-untyped-def]
+    return (int(row.reserved or 0), int(row.checked_in or 0), int(row.released or 0), int(row.no_shows or 0))
+
+
+def _rollup_day_rows(conn: Connection, span: list, stays: bool) -> list[DayPartRow]:
+    cols = [_u.building_id, _u.day, _u.part, *_sums()]
+    if stays:  # as the live query: the average stay only for one building
+        cols += [func.sum(_u.stay_minutes).label("minutes"), func.sum(_u.stays).label("timed")]
+    out = []
+    for r in conn.execute(select(*cols).where(*span).group_by(_u.building_id, _u.day, _u.part)):
+        out.append(DayPartRow(r.building_id, _day(r.day), Part(r.part), _counts(r),
+                              float(r.minutes or 0.0) if stays else 0.0, int(r.timed or 0) if stays else 0))
+    return out
+
+
+def _rollup_kind_rows(conn: Connection, span: list) -> list[ZoneKindRow]:
+    keys = (_u.building_id, _u.zone_id, _u.screens, _u.sit_stand)
+    return [ZoneKindRow(r.building_id, str(r.zone_id), int(r.screens), bool(r.sit_stand), _counts(r))
+            for r in conn.execute(select(*keys, *_sums()).where(*span).group_by(*keys))]
+
+
+def _rollup_cell_rows(conn: Connection, span: list) -> list[CellRow]:
+    return [CellRow(r.building_id, str(r.zone_id), int(r.screens), bool(r.sit_stand), _day(r.day), Part(r.part),
+                    _counts(r))
+            for r in conn.execute(select(_u.building_id, _u.zone_id, _u.screens, _u.sit_stand, _u.day, _u.part,
+                                         *(_u[name] for name in _SUMS)).where(*span))]
+
+
+def _rollup_select(conn: Connection, day: date):  # type: ignore[no-untyped-def]
+    """The roll-up rows of ``day``, counted from ``reservations`` (cancelled rows are not counted)."""
+    active = _r.status == "active"
+    checked_in = active & _r.checked_in_at.is_not(None)
+    timed = checked_in & _r.checked_out_at.is_not(None)
+    keys = (_r.building_id, _r.day, _r.part, desks.c.zone_id, desks.c.screens, desks.c.sit_stand)
+    return (select(*keys, func.count(),
+                   func.sum(case((checked_in, 1), else_=0)),
+                   func.sum(case((_r.status == "released", 1), else_=0)),
+                   func.sum(case((active & _r.checked_in_at.is_(None), 1), else_=0)),
+                   func.coalesce(func.sum(case((timed, _stay_minutes(conn)), else_=0.0)), 0.0),
+                   func.sum(case((timed, 1), else_=0)))
+            .join(desks, desks.c.id == _r.desk_id)
+            .where(_r.day == day, _r.status.in_(_COUNTED))
+            .group_by(*keys))
+
+
+_ROLLUP_COLUMNS = ("building_id", "day", "part", "zone_id", "screens", "sit_stand", "reserved", "checked_in",
+                   "released", "no_shows", "stay_minutes", "stays")
+
+
+@dataclass(frozen=True)
+class RollUpResult:
+    days: int = 0
+    rows: int = 0
+    skipped: int = 0  # days rolled up by someone else meanwhile
+
+
+def roll_up(engine: Engine, through: date, now: datetime) -> RollUpResult:
+    """Roll up every day with reservations after the roll-up's newest day up to ``through``
+    (inclusive), oldest first, each day in ONE write transaction that starts by claiming the
+    day in ``usage_rollup_days`` (a second instance finds the row and skips the day). The
+    caller passes a ``through`` that can no longer change: a past, anonymised day."""
+    through = min(through, local_today(now) - timedelta(days=1))
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(usage_rollup_days.c.day))).scalar()
+        q = select(_r.day).distinct().where(_r.day <= through)
+        if newest is not None:
+            q = q.where(_r.day > _day(newest))
+        days = sorted(_day(d) for d in conn.execute(q).scalars())
+    done = rows = skipped = 0
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    for day in days:
+        with writer.connect() as conn, conn.begin():
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(usage_rollup_days).values(day=day, rolled_at=now, reservations=0))
+            except IntegrityError:
+                skipped += 1
+                continue
+            n = conn.execute(insert(usage_rollup).from_select(list(_ROLLUP_COLUMNS), _rollup_select(conn, day))
+                             ).rowcount
+            counted = conn.execute(select(func.coalesce(func.sum(_u.reserved), 0)).where(_u.day == day)).scalar()
+            conn.execute(update(usage_rollup_days).where(usage_rollup_days.c.day == day)
+                         .values(reservations=int(counted or 0)))
+        done += 1
+        rows += max(0, int(n or 0))
+    if done:
+        log.info("usage roll-up: %d day(s), %d row(s)", done, rows)
+    return RollUpResult(done, rows, skipped)
 
 
 def _add(acc: list, status: str, n: int, checked_in: int, past: bool) -> None:

@@ -19,6 +19,7 @@ from core.usage.model import (
     BuildingReport,
     Cell,
     CellRow,
+    Counts,
     DayFigures,
     DayPartRow,
     DeskRef,
@@ -27,6 +28,7 @@ from core.usage.model import (
     Report,
     TypeFigures,
     ZoneFigures,
+    ZoneKindRow,
     ZoneTypeFigures,
     desk_type,
 )
@@ -104,11 +106,14 @@ def build_report(
     cell_rows: Iterable[CellRow] | None = None,
     calendar: HolidayCalendar | None = None,
     building_id: str | None = None,
+    zone_rows: Iterable[ZoneKindRow] = (),
 ) -> Report:
     """The report over ``start..end`` (inclusive) for the buildings of ``scope``.
 
-    ``day_rows`` and ``desk_rows`` must count the same reservations (one snapshot);
-    ``cell_rows`` (optional) adds the finest cells per floor, zone, desk type, day and part.
+    ``day_rows`` and ``desk_rows`` + ``zone_rows`` must count the same reservations (one
+    snapshot; ``zone_rows`` are the roll-up's counts per zone and desk kind, for days whose
+    reservations ``desk_rows`` do not count); ``cell_rows`` (optional) adds the finest cells
+    per floor, zone, desk type, day and part.
     """
     calendar = calendar or HolidayCalendar()
     nodes = _Nodes()
@@ -124,6 +129,9 @@ def build_report(
         if ref is None:
             ref = DeskRef(row.desk_id, UNKNOWN, UNKNOWN, UNKNOWN, False)
         per_b_desks[ref.building_id].append((ref, row))
+    per_b_kinds: dict[str, list[ZoneKindRow]] = defaultdict(list)
+    for row in zone_rows:
+        per_b_kinds[row.building_id].append(row)
     per_b_cells: dict[str, list[CellRow]] = defaultdict(list)
     for row in cell_rows or ():
         per_b_cells[row.building_id].append(row)
@@ -168,14 +176,18 @@ def build_report(
         zt_desks: dict[tuple[str, str], int] = defaultdict(int)
         for d in in_use:
             zt_desks[(d.zone_id, d.desk_type)] += 1
-        zt_counts: dict[tuple[str, str], list[DeskRow]] = defaultdict(list)
+        zt_counts: dict[tuple[str, str], list[Counts]] = defaultdict(list)
         for ref, row in per_b_desks.get(b.id, ()):
-            zt_counts[(ref.zone_id, ref.desk_type)].append(row)
+            zt_counts[(ref.zone_id, ref.desk_type)].append(row.counts)
+        for kind in per_b_kinds.get(b.id, ()):
+            zone = zones.get(kind.zone_id)
+            dtype = desk_type(kind.screens, kind.sit_stand, zone.quiet if zone else False)
+            zt_counts[(kind.zone_id, dtype)].append(kind.counts)
         zt_nodes: dict[tuple[str, str], int] = {}
         for key in sorted(set(zt_desks) | set(zt_counts), key=lambda k: (_zone_order(zones, k[0]), k[1])):
             node = nodes.add(zt_desks.get(key, 0) * n_open_parts)
-            for row in zt_counts.get(key, ()):
-                nodes.count(node, row.counts)
+            for counts in zt_counts.get(key, ()):
+                nodes.count(node, counts)
             zt_nodes[key] = node
         type_desks: dict[str, int] = defaultdict(int)
         zone_desks: dict[str, int] = defaultdict(int)

@@ -66,6 +66,18 @@ class DeskRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ZoneKindRow:
+    """Aggregated reservations of one zone's desks of one kind over the whole range (the
+    roll-up's counterpart of :class:`DeskRow`: the same figures, without the desk)."""
+
+    building_id: str
+    zone_id: str
+    screens: int
+    sit_stand: bool
+    counts: Counts
+
+
+@dataclass(frozen=True, slots=True)
 class CellRow:
     """Aggregated reservations of one zone's desks of one kind, on one day and part."""
 
