@@ -76,15 +76,14 @@ class Bench:
     """A runtime on a fresh SQLite file with the pilot buildings."""
 
     def __init__(self, data_dir: str) -> None:
+        from bot.assembly import build_runtime
         from bot.bootstrap import bootstrap
-        from bot.runtime import Runtime
         from bot.settings import Settings
-        from core.dialog.engine import Dialog
 
         settings = Settings.from_env({"WMS_DATA_DIR": data_dir, "WMS_LOG_LEVEL": "WARNING"})
         self.services = bootstrap(settings)
-        self.runtime = Runtime(Dialog(self.services.booking, self.services.conversations), self.services.messages,
-                               clock=lambda: NOW)
+        # The complete bot (privacy, teams, usage), as `wms-bot serve` and `wms-bot chat` build it.
+        self.runtime = build_runtime(self.services, clock=lambda: NOW)
         self._ids = itertools.count()
 
     def message(self, user: int, text: str) -> Any:

@@ -56,25 +56,78 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
-def _run_ours(env: dict[str, str], port_out: Any) -> None:
+def _run_ours(env: dict[str, str], port_out: Any, profile: str | None = None) -> None:
     async def main() -> None:
+        from bot.assembly import build_runtime
         from bot.bootstrap import bootstrap
         from bot.commands.serve import start_web
-        from bot.runtime import Runtime
         from bot.settings import Settings
-        from core.dialog.engine import Dialog
 
         settings = Settings.from_env(env)
         services = bootstrap(settings)
-        runtime = Runtime(Dialog(services.booking, services.conversations), services.messages)
+        runtime = build_runtime(services)  # the complete bot, as `wms-bot serve` builds it
         server = await start_web(settings, runtime, services.engine)
         port_out.put(int(server.url.rsplit(":", 1)[1]))
         await asyncio.Event().wait()
 
+    if profile:
+        _profile_all_threads(profile)
     asyncio.run(main())
 
 
-def _run_adapter_only(env: dict[str, str], port_out: Any) -> None:
+def _profile_all_threads(out: str) -> None:
+    """cProfile every thread of this process (event loop and worker threads); the combined
+    statistics are written to ``out`` when the process is terminated (SIGTERM)."""
+    import cProfile
+    import pstats
+    import signal
+    import threading
+
+    profiles: list[cProfile.Profile] = []
+    lock = threading.Lock()
+
+    def start() -> cProfile.Profile:
+        prof = cProfile.Profile(time.thread_time)  # CPU time: waits (GIL, locks, fsync, I/O) are not counted
+        with lock:
+            profiles.append(prof)
+        prof.enable()
+        return prof
+
+    def in_new_thread(*_args: Any) -> None:
+        sys.setprofile(None)
+        start()
+
+    threading.setprofile(in_new_thread)
+    start()
+
+    def dump(*_args: Any) -> None:
+        for prof in profiles:
+            prof.disable()
+        stats = pstats.Stats(profiles[0])
+        for prof in profiles[1:]:
+            try:
+                stats.add(prof)
+            except TypeError:  # a profile of a thread that never ran anything
+                pass
+        stats.dump_stats(out + ".pstats")
+        import io
+
+        text = io.StringIO()
+        pstats.Stats(out + ".pstats", stream=text).sort_stats("cumulative").print_stats(80)
+        pstats.Stats(out + ".pstats", stream=text).sort_stats("tottime").print_stats(60)
+        Path(out).write_text(text.getvalue(), encoding="utf-8")
+        os._exit(0)
+
+    def reset(*_args: Any) -> None:  # after the warm-up: count the measured phases only
+        with lock:
+            for prof in profiles:
+                prof.clear()
+
+    signal.signal(signal.SIGTERM, dump)
+    signal.signal(signal.SIGUSR1, reset)
+
+
+def _run_adapter_only(env: dict[str, str], port_out: Any, profile: str | None = None) -> None:
     """wms-bot's Teams endpoint (auth on) with a trivial handler: the channel layer's own cost."""
 
     async def main() -> None:
@@ -90,6 +143,8 @@ def _run_adapter_only(env: dict[str, str], port_out: Any) -> None:
         port_out.put(int(server.url.rsplit(":", 1)[1]))
         await asyncio.Event().wait()
 
+    if profile:
+        _profile_all_threads(profile)
     asyncio.run(main())
 
 
@@ -201,26 +256,35 @@ async def _drive(url: str, connector: Any, factory: Any, token: str | None, text
         await asyncio.gather(*(worker(i, session) for i in range(concurrency)))
         elapsed = time.perf_counter() - started
     pump.cancel()
-    latencies.sort()
+    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Latency percentiles and rate over one phase's runs (one per round)."""
+    latencies = sorted(x for run in runs for x in run["latencies"])
     return {
         "messages": len(latencies),
-        "errors": errors,
+        "errors": sum(run["errors"] for run in runs),
         "p50_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2),
         "max_ms": round(latencies[-1], 2),
-        "per_second": round(len(latencies) / elapsed, 1),
+        "per_second": round(len(latencies) / sum(run["elapsed"] for run in runs), 1),
+        "cpu_ms_per_message": round(sum(run["cpu"] for run in runs) * 1000 / len(latencies), 3),
     }
 
 
-async def _measure(kind: str, url: str, pid: int, connector: Any, factory: Any, token: str | None, texts: tuple[str, ...], messages: int, concurrency: int) -> dict[str, Any]:
-    # Warm up (imports, JWKS and token fetch, SQLite caches), then measure.
-    await _drive(url, connector, factory, token, texts, 2 * len(texts), 1, f"{kind}-warm")
-    cpu0 = _cpu_seconds(pid)
-    sequential = await _drive(url, connector, factory, token, texts, messages, 1, f"{kind}-seq")
-    concurrent = await _drive(url, connector, factory, token, texts, messages, concurrency, f"{kind}-par")
-    cpu = _cpu_seconds(pid) - cpu0
-    handled = sequential["messages"] + concurrent["messages"]
-    return {"sequential": sequential, "concurrent": concurrent, "cpu_ms_per_message": round(cpu * 1000 / handled, 3), "cpu_seconds": round(cpu, 3)}
+async def _round(kind: str, bot: dict[str, Any], connector: Any, factory: Any, messages: int, concurrency: int, n: int) -> None:
+    """One round of one bot: ``messages`` one at a time, then ``messages`` from ``concurrency``
+    conversations; the bot process's CPU time over both."""
+    cpu0 = _cpu_seconds(bot["pid"])
+    seq = await _drive(bot["url"], connector, factory, bot["token"], bot["texts"], messages, 1, f"{kind}-seq{n}")
+    cpu1 = _cpu_seconds(bot["pid"])
+    par = await _drive(bot["url"], connector, factory, bot["token"], bot["texts"], messages, concurrency, f"{kind}-par{n}")
+    cpu = _cpu_seconds(bot["pid"]) - cpu0
+    seq["cpu"], par["cpu"] = cpu1 - cpu0, cpu - (cpu1 - cpu0)
+    bot["sequential"].append(seq)
+    bot["concurrent"].append(par)
+    bot["cpu"].append((cpu, len(seq["latencies"]) + len(par["latencies"])))
 
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -246,13 +310,15 @@ def _drop_pg_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def _bench(messages: int, concurrency: int, postgres: bool = False) -> dict[str, Any]:
+async def _bench(messages: int, concurrency: int, postgres: bool = False, profile: str | None = None, rounds: int = 3,
+                 profiled: str = "wms-bot") -> dict[str, Any]:
     from adapters.teams.standin import ActivityFactory, StandInConnector
+
+    load_at_start = os.getloadavg()
 
     connector = await StandInConnector(tenant_id=TENANT).start()
     factory = ActivityFactory(connector.service_url, tenant_id=TENANT)
     ctx = multiprocessing.get_context("spawn")
-    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as data_dir:
         env = {
             "WMS_DATA_DIR": data_dir,
@@ -268,23 +334,48 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False) -> dic
         database = _create_pg_database() if postgres else None
         if database:
             env["WMS_DATABASE_URL"] = database
-        for kind in KINDS:
-            ports: Any = ctx.Queue()
-            target, args = {"echo": (_run_echo, (ports,)), "adapter": (_run_adapter_only, (env, ports)), "wms-bot": (_run_ours, (env, ports))}[kind]
-            process = ctx.Process(target=target, args=args, daemon=True)
-            process.start()
-            try:
-                port = await asyncio.to_thread(ports.get, True, 120)
-                url = f"http://127.0.0.1:{port}"
-                token = connector.token(APP_ID) if kind != "echo" else None
-                texts = OUR_SCRIPT if kind == "wms-bot" else ("hallo", "hello there", "ping")
-                results[kind] = await _measure(kind, url, process.pid or 0, connector, factory, token, texts, messages, concurrency)
-            finally:
-                process.terminate()
-                process.join(10)
+        # All bots run side by side (an idle one costs nothing) and are measured in interleaved
+        # rounds, so a change in the machine's load hits each of them alike.
+        bots: dict[str, dict[str, Any]] = {}
+        try:
+            for kind in KINDS:
+                ports: Any = ctx.Queue()
+                target, args = {"echo": (_run_echo, (ports,)), "adapter": (_run_adapter_only, (env, ports, profile if profiled == kind else None)),
+                                "wms-bot": (_run_ours, (env, ports, profile if profiled == kind else None))}[kind]
+                process = ctx.Process(target=target, args=args, daemon=True)
+                process.start()
+                bots[kind] = {"process": process, "ports": ports, "pid": process.pid or 0, "sequential": [], "concurrent": [], "cpu": [],
+                              "token": connector.token(APP_ID) if kind != "echo" else None,
+                              "texts": OUR_SCRIPT if kind == "wms-bot" else ("hallo", "hello there", "ping")}
+            for kind, bot in bots.items():
+                bot["url"] = f"http://127.0.0.1:{await asyncio.to_thread(bot['ports'].get, True, 120)}"
+                # Warm up (imports, JWKS and token fetch, SQLite caches).
+                await _drive(bot["url"], connector, factory, bot["token"], bot["texts"], 2 * len(bot["texts"]), 1, f"{kind}-warm")
+            if profile:
+                import signal
+
+                os.kill(bots[profiled]["pid"], signal.SIGUSR1)  # the profile starts now
+                await asyncio.sleep(0.2)
+            per_round = max(concurrency, messages // rounds)
+            for n in range(rounds):
+                for kind, bot in bots.items():
+                    await _round(kind, bot, connector, factory, per_round, concurrency, n)
+        finally:
+            for bot in bots.values():
+                bot["process"].terminate()
+            for bot in bots.values():
+                await asyncio.to_thread(bot["process"].join, 60 if profile else 10)
         if database:
             _drop_pg_database(database)
     await connector.close()
+    results: dict[str, Any] = {}
+    for kind, bot in bots.items():
+        cpu = sum(c for c, _ in bot["cpu"])
+        handled = sum(m for _, m in bot["cpu"])
+        results[kind] = {"sequential": _summary(bot["sequential"]), "concurrent": _summary(bot["concurrent"]),
+                         "cpu_ms_per_message": round(cpu * 1000 / handled, 3), "cpu_seconds": round(cpu, 3),
+                         "cpu_ms_per_message_by_round": [round(c * 1000 / m, 3) for c, m in bot["cpu"]]}
+    by_round = [o / e for o, e in zip(results["wms-bot"]["cpu_ms_per_message_by_round"], results["echo"]["cpu_ms_per_message_by_round"])]
     ours, echo, adapter = results["wms-bot"], results["echo"], results["adapter"]
     ratio = ours["cpu_ms_per_message"] / echo["cpu_ms_per_message"] if echo["cpu_ms_per_message"] else float("inf")
     adapter_ratio = adapter["cpu_ms_per_message"] / echo["cpu_ms_per_message"] if echo["cpu_ms_per_message"] else float("inf")
@@ -296,7 +387,10 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False) -> dic
         "database": "postgresql" if postgres else "sqlite",
         "cpu_count": os.cpu_count(),
         "results": results,
+        "rounds": rounds,
         "cpu_ratio": round(ratio, 2),
+        "cpu_ratio_by_round": [round(r, 2) for r in by_round],
+        "load_average_at_start": load_at_start,
         "cpu_ratio_adapter_only": round(adapter_ratio, 2),
         "load_average": os.getloadavg(),
         "targets": {
@@ -313,22 +407,22 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False) -> dic
 def _table(report: dict[str, Any]) -> str:
     lines = [
         f"Teams /api/messages round trip ({report['messages_per_phase']} messages per phase, {report['concurrency']} concurrent conversations, wms-bot on {report['database']})",
-        f"{'bot':<10} {'seq p50':>8} {'seq p95':>8} {'seq msg/s':>9} {'8x p50':>8} {'8x p95':>8} {'8x msg/s':>9} {'CPU ms/msg':>11} {'errors':>7}",
+        f"{'bot':<10} {'seq p50':>8} {'seq p95':>8} {'seq msg/s':>9} {'8x p50':>8} {'8x p95':>8} {'8x msg/s':>9} {'CPU ms/msg':>11} {'(seq/8x)':>12} {'errors':>7}",
     ]
     for kind in KINDS:
         r = report["results"][kind]
         s, c = r["sequential"], r["concurrent"]
         lines.append(
-            f"{kind:<10} {s['p50_ms']:>8.1f} {s['p95_ms']:>8.1f} {s['per_second']:>9.1f} {c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f} {c['per_second']:>9.1f} {r['cpu_ms_per_message']:>11.2f} {s['errors'] + c['errors']:>7}"
+            f"{kind:<10} {s['p50_ms']:>8.1f} {s['p95_ms']:>8.1f} {s['per_second']:>9.1f} {c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f} {c['per_second']:>9.1f} {r['cpu_ms_per_message']:>11.2f} {s['cpu_ms_per_message']:>5.2f} / {c['cpu_ms_per_message']:>5.2f} {s['errors'] + c['errors']:>7}"
         )
     t = report["targets"]
     lines.append(f"echo = minimal Agents SDK echo bot; adapter = our endpoint (auth on) with a trivial handler; wms-bot = full stack (Runtime, dialog, {report['database']})")
     lines.append(
         f"CPU ratio adapter/echo: {report['cpu_ratio_adapter_only']:.2f} (target <= {t['cpu_ratio_max']}: {'met' if t['cpu_ratio_adapter_only_met'] else 'NOT met'}); "
-        f"load average during the run: {' '.join(f'{x:.1f}' for x in report['load_average'])} on {report['cpu_count']} cores"
+        f"load average at start / end: {' '.join(f'{x:.1f}' for x in report['load_average_at_start'])} / {' '.join(f'{x:.1f}' for x in report['load_average'])} on {report['cpu_count']} cores"
     )
     lines.append(
-        f"CPU ratio wms-bot/echo: {report['cpu_ratio']:.2f} (target <= {t['cpu_ratio_max']}: {'met' if t['cpu_ratio_met'] else 'NOT met'}); "
+        f"CPU ratio wms-bot/echo: {report['cpu_ratio']:.2f}, by round {' '.join(f'{r:.2f}' for r in report['cpu_ratio_by_round'])} (target <= {t['cpu_ratio_max']}: {'met' if t['cpu_ratio_met'] else 'NOT met'}); "
         f"p95 with {report['concurrency']} conversations: {report['results']['wms-bot']['concurrent']['p95_ms']:.1f} ms "
         f"(target < {t['p95_ms_max_concurrent']:.0f} ms: {'met' if t['p95_met'] else 'NOT met'})"
     )
@@ -339,10 +433,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.teams", description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=240, help="messages per phase and bot (default 240)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent conversations (default 8)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the bots; the messages are split over them (default 3)")
     parser.add_argument("--postgres", action="store_true", help="wms-bot on a fresh PostgreSQL database (127.0.0.1:5432) instead of SQLite")
+    parser.add_argument("--profile", nargs="?", const="wms-bot", choices=("wms-bot", "adapter"), default=None,
+                        help="cProfile (CPU time) a bot's process, all threads, measured phases only; its CPU figures are then "
+                             "not comparable: bench/results/teams-profile.txt (default: wms-bot)")
     parser.add_argument("--out", default=None, help="where to write the JSON (default bench/results/teams.json, teams-postgres.json)")
     args = parser.parse_args(argv if argv is not None else [])
-    report = asyncio.run(_bench(max(args.messages, args.concurrency), max(1, args.concurrency), args.postgres))
+    profile = str(RESULTS.with_name("teams-profile.txt")) if args.profile else None
+    report = asyncio.run(_bench(max(args.messages, args.concurrency), max(1, args.concurrency), args.postgres, profile, max(1, args.rounds),
+                                args.profile or "wms-bot"))
     if args.out is None:
         args.out = str(RESULTS.with_name("teams-postgres.json") if args.postgres else RESULTS)
     print(_table(report))

@@ -7,6 +7,10 @@ keep-alive session per service URL (a handful: Teams uses one per region) and on
 user-token client for the process (wms-bot uses no user sign-in), and hands the SDK clients
 whose ``close`` leaves the shared session open. Tokens still come from the SDK's token
 provider per turn (cached there).
+
+The connector client itself is kept with its session: the SDK's ``ConnectorClient.__init__``
+looks up the SDK's version in the installed package metadata (a scan of ``sys.path``) every
+time it is called, which cost more CPU than the rest of sending a reply.
 """
 
 from __future__ import annotations
@@ -40,11 +44,16 @@ class PooledClientFactory(RestChannelServiceClientFactory):
         super().__init__(connections)
         self._connections = connections
         self._sessions: OrderedDict[tuple[str, str], ClientSession] = OrderedDict()
+        self._clients: dict[tuple[str, str], _SharedTeamsConnectorClient] = {}
         self._user_token_client: UserTokenClient | None = None
 
+    @staticmethod
+    def _key(service_url: str, token: str) -> tuple[str, str]:
+        return (service_url if service_url.endswith("/") else service_url + "/", token)
+
     def _session(self, service_url: str, token: str) -> ClientSession:
-        base = service_url if service_url.endswith("/") else service_url + "/"
-        key = (base, token)
+        key = self._key(service_url, token)
+        base = key[0]
         session = self._sessions.get(key)
         if session is None or session.closed:
             # One session per (service URL, token): a refreshed token gets a fresh session and
@@ -66,6 +75,7 @@ class PooledClientFactory(RestChannelServiceClientFactory):
 
     def _retire(self, key: tuple[str, str]) -> None:
         session = self._sessions.pop(key)
+        self._clients.pop(key, None)
         # Requests in flight on it get time to finish before it is closed.
         asyncio.get_running_loop().call_later(35, lambda: asyncio.ensure_future(session.close()))
 
@@ -85,7 +95,12 @@ class PooledClientFactory(RestChannelServiceClientFactory):
         else:
             provider = self._connections.get_token_provider(claims_identity, service_url)
             token = await provider.get_access_token(audience, scopes or claims_identity.get_token_scope())
-        return _SharedTeamsConnectorClient(service_url, token, session=self._session(service_url, token))
+        session = self._session(service_url, token)
+        key = self._key(service_url, token)
+        client = self._clients.get(key)
+        if client is None or client.client is not session:
+            client = self._clients[key] = _SharedTeamsConnectorClient(service_url, token, session=session)
+        return client
 
     async def create_user_token_client(self, context: Any, claims_identity: Any, use_anonymous: bool = False) -> Any:
         if self._user_token_client is None:
@@ -99,5 +114,6 @@ class PooledClientFactory(RestChannelServiceClientFactory):
         for session in self._sessions.values():
             await session.close()
         self._sessions.clear()
+        self._clients.clear()
         if self._user_token_client is not None:
             await UserTokenClient.close(self._user_token_client)

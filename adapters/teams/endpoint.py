@@ -206,8 +206,9 @@ class TeamsEndpoint:
         turn = act.classify(body, allow_channel_id=self.config.anonymous)
         if turn.kind == "ignore":
             return web.Response(status=200)
-        if turn.inbound is not None:
-            await self._remember(body, turn.inbound)
+        # A new or changed conversation reference is stored while the turn runs (its write
+        # overlaps the turn's work) and before the answer is given.
+        remembering = self._remember(body, turn.inbound) if turn.inbound is not None else None
 
         key = turn.inbound.message_id if turn.inbound is not None and turn.inbound.message_id else None
         try:
@@ -220,6 +221,9 @@ class TeamsEndpoint:
         except Exception as exc:  # never a 5xx or a trace to the caller
             log.error("teams activity failed: %s", type(exc).__name__)
             outcome = self._failure_outcome(turn)
+        finally:
+            if remembering is not None:
+                await asyncio.shield(remembering)
         if outcome.body is None:
             return web.Response(status=outcome.status)
         return web.json_response(outcome.body, status=outcome.status)
@@ -248,13 +252,21 @@ class TeamsEndpoint:
             return _Outcome(200, invoke_response_body(notice_card(text(lang, "card_failed"), lang)))
         return _Outcome(200)
 
-    async def _remember(self, body: dict[str, Any], inbound: Inbound) -> None:
-        """Store the conversation reference when it is new or changed (in a worker thread:
-        a database write must never hold up the event loop, e.g. while SQLite is busy)."""
+    def _remember(self, body: dict[str, Any], inbound: Inbound) -> "asyncio.Future[None] | None":
+        """Store the conversation reference when it is new or changed, in a worker thread (a
+        database write must never hold up the event loop, e.g. while SQLite is busy); None
+        when it is known already (the usual case: a dictionary lookup)."""
         try:
             ref = reference_from(body, inbound.user_key, act.tenant_of(body) or "")
-            if self._known_refs.get(ref.conversation_id) == ref:
-                return
+        except Exception as exc:
+            log.error("could not store the conversation reference: %s", type(exc).__name__)
+            return None
+        if self._known_refs.get(ref.conversation_id) == ref:
+            return None
+        return asyncio.ensure_future(self._store_reference(ref))
+
+    async def _store_reference(self, ref: ConversationRef) -> None:
+        try:
             await asyncio.to_thread(self.references.save, ref)
             if len(self._known_refs) > 50_000:
                 self._known_refs.clear()
@@ -356,7 +368,7 @@ class TeamsEndpoint:
 
     async def _reply(self, context: TurnContext, activity: dict[str, Any]) -> None:
         try:
-            await context.send_activity(Activity.model_validate(activity))
+            await _send(context, Activity.model_validate(activity))
         except aiohttp.ClientResponseError as exc:
             raise SendFailed(exc.status, parse_retry_after((exc.headers or {}).get("Retry-After"))) from None
         except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -469,6 +481,24 @@ class TeamsEndpoint:
         await self.adapter.process_proactive(identity, continuation, identity.get_token_audience(), callback)
         if failure:
             raise failure[0]
+
+
+async def _send(context: TurnContext, activity: Activity) -> None:
+    """``context.send_activity`` without its deep copy of the activity (a fresh object here;
+    with an Adaptive Card the copy cost more CPU than the rest of the send): addressed from
+    the turn's conversation reference and handed to the adapter, as the SDK does. Turns with
+    send handlers registered (none in wms-bot) take the SDK's own path."""
+    if getattr(context, "_on_send_activities", None) or not hasattr(context, "adapter"):
+        await context.send_activity(activity)
+        return
+    activity.apply_conversation_reference(context.activity.get_conversation_reference())
+    if not activity.type:
+        activity.type = ActivityTypes.message
+    if not activity.input_hint:
+        activity.input_hint = "acceptingInput"
+    await context.adapter.send_activities(context, [activity])
+    if activity.type != ActivityTypes.trace:
+        context.responded = True
 
 
 async def _invoke_reply(context: TurnContext, body: dict[str, Any]) -> None:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import sqlite3
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Engine, MetaData, String, Table, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Boolean, Column, DateTime, Engine, MetaData, String, Table, bindparam, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from adapters.store.engine import WRITE_OPTION
+from adapters.store.engine import WRITE_OPTION, write_gate
 
 from .proactive import ConversationRef
 
@@ -39,17 +41,45 @@ refs = Table(
 )
 
 
+_STORED = ("service_url", "tenant_id", "bot_id", "is_group", "channel_id", "user_hash")
+# Built once: building a statement costs more than running these one-row statements.
+_READ = select(*(refs.c[name] for name in _STORED)).where(refs.c.conversation_id == bindparam("cid"))
+_UPDATE = update(refs).where(refs.c.conversation_id == bindparam("cid")).values(
+    **{name: bindparam(name) for name in (*_STORED, "updated_at")})
+_INSERT = insert(refs).values(conversation_id=bindparam("cid"), **{name: bindparam(name) for name in (*_STORED, "updated_at")})
+# SQLite: the same as driver SQL on the pool's DB-API connection (SQLAlchemy's per-statement
+# set-up costs several times what SQLite spends on these one-row statements).
+_D_READ = f"SELECT {', '.join(_STORED)} FROM teams_conversation_refs WHERE conversation_id = ?"
+_D_UPSERT = (f"INSERT INTO teams_conversation_refs (conversation_id, {', '.join(_STORED)}, updated_at) "
+             f"VALUES (?, {', '.join('?' * len(_STORED))}, ?) ON CONFLICT (conversation_id) DO UPDATE SET "
+             + ", ".join(f"{name} = excluded.{name}" for name in (*_STORED, "updated_at")))
+
+
+def _sqlite_time_binder() -> Any:
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    return refs.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
+
+
+_BIND_TIME = _sqlite_time_binder()
+
+
 class SqlReferenceStore:
     """A :class:`~adapters.teams.proactive.ReferenceStore` on SQLAlchemy (SQLite or PostgreSQL).
 
-    Writes happen only when a reference is new or changed (cached per process), so the
-    per-message cost is a dictionary lookup.
+    Writes happen only when a reference is new or changed: known references are cached per
+    process (the per-message cost is a dictionary lookup), and an unknown one is first read
+    (after a restart most are stored already and unchanged: a read, no write and no sync).
+    Writes queue on the store's write gate like every other SQLite writer of the process.
     """
 
     def __init__(self, engine: Engine, key: bytes) -> None:
         self._engine = engine
+        self._writer = engine.execution_options(**{WRITE_OPTION: True})  # built once: not cheap
         self._key = key
         self._seen: dict[str, ConversationRef] = {}
+        self._on_driver = engine.dialect.name == "sqlite"
         metadata.create_all(engine, checkfirst=True)
 
     def user_hash(self, user_key: str) -> str:
@@ -65,20 +95,55 @@ class SqlReferenceStore:
             "is_group": ref.is_group,
             "channel_id": ref.channel_id,
             "user_hash": self.user_hash(ref.user_key) if ref.user_key else None,
-            "updated_at": datetime.now(timezone.utc),
         }
-        with self._engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
-            with conn.begin():
-                changed = conn.execute(update(refs).where(refs.c.conversation_id == ref.conversation_id).values(**row)).rowcount
-                if not changed:
-                    try:
-                        with conn.begin_nested():
-                            conn.execute(insert(refs).values(conversation_id=ref.conversation_id, **row))
-                    except IntegrityError:  # another instance inserted it first: update that row
-                        conn.execute(update(refs).where(refs.c.conversation_id == ref.conversation_id).values(**row))
-        self._seen[ref.conversation_id] = ref
+        if self._on_driver:
+            self._save_on_driver(ref.conversation_id, row)
+        else:
+            with self._engine.connect() as conn:
+                stored = conn.execute(_READ, {"cid": ref.conversation_id}).mappings().first()
+            if stored is None or {name: stored[name] for name in _STORED} != row:
+                values = {"cid": ref.conversation_id, "updated_at": datetime.now(timezone.utc), **row}
+                with write_gate(self._engine), self._writer.connect() as conn:
+                    with conn.begin():
+                        if not conn.execute(_UPDATE, values).rowcount:
+                            try:
+                                with conn.begin_nested():
+                                    conn.execute(_INSERT, values)
+                            except IntegrityError:  # another instance inserted it first: update that row
+                                conn.execute(_UPDATE, values)
         if len(self._seen) > 50_000:
             self._seen.clear()
+        self._seen[ref.conversation_id] = ref
+
+    def _save_on_driver(self, conversation_id: str, row: dict[str, Any]) -> None:
+        values = tuple(row[name] for name in _STORED)
+        statement = _D_READ
+        try:
+            fairy = self._engine.raw_connection()
+            try:
+                stored = fairy.dbapi_connection.execute(_D_READ, (conversation_id,)).fetchone()
+            finally:
+                fairy.close()
+            if stored is not None and tuple(stored) == values:
+                return
+            with write_gate(self._engine):
+                fairy = self._engine.raw_connection()
+                try:
+                    db = fairy.dbapi_connection
+                    statement = "BEGIN IMMEDIATE"
+                    db.execute(statement)
+                    statement = _D_UPSERT
+                    db.execute(statement, (conversation_id, *values, _BIND_TIME(datetime.now(timezone.utc))))
+                    statement = "COMMIT"
+                    db.commit()
+                finally:
+                    try:
+                        if fairy.dbapi_connection is not None and fairy.dbapi_connection.in_transaction:
+                            fairy.dbapi_connection.rollback()
+                    finally:
+                        fairy.close()
+        except sqlite3.Error as exc:  # as SQLAlchemy would raise it
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
 
     def for_user(self, user_key: str) -> ConversationRef | None:
         query = select(refs).where(refs.c.user_hash == self.user_hash(user_key)).order_by(refs.c.updated_at.desc()).limit(1)
@@ -88,7 +153,7 @@ class SqlReferenceStore:
         return self._one(select(refs).where(refs.c.conversation_id == conversation_id), None)
 
     def forget_user(self, user_key: str) -> int:
-        with self._engine.execution_options(**{WRITE_OPTION: True}).connect() as conn:
+        with write_gate(self._engine), self._writer.connect() as conn:
             with conn.begin():
                 removed = conn.execute(delete(refs).where(refs.c.user_hash == self.user_hash(user_key))).rowcount
         self._seen = {k: v for k, v in self._seen.items() if v.user_key != user_key}

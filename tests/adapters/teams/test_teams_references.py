@@ -25,6 +25,10 @@ def _exercise(url: str) -> None:
         store.save(moved)
         again = SqlReferenceStore(engine, b"k" * 32)  # another instance / after a restart
         assert again.for_user(USER) == moved
+        written = _updated_at(engine)
+        again.save(moved)  # unknown to this instance but stored unchanged: read, not written
+        again.save(channel)
+        assert _updated_at(engine) == written
         assert again.for_conversation("19:chan@thread.tacv2") == channel
         assert again.for_user("teams:tenant-a:someone-else") is None
         with engine.connect() as conn:
@@ -34,6 +38,12 @@ def _exercise(url: str) -> None:
         assert again.for_user(USER) is None and again.for_conversation("a:personal-1") is None
     finally:
         engine.dispose()
+
+
+def _updated_at(engine) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT conversation_id, updated_at FROM teams_conversation_refs ORDER BY 1"))
+        return [(str(a), str(b)) for a, b in rows]
 
 
 def test_sqlite(sqlite_url: str) -> None:
