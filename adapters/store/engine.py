@@ -37,15 +37,17 @@ class WriteGate:
         self._lock = threading.RLock()
         self._timeout = timeout_s
 
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
+    def __call__(self) -> "WriteGate":
+        return self
+
+    # A plain context manager (not a generator): every booking passes here.
+    def __enter__(self) -> None:
         if not self._lock.acquire(timeout=self._timeout):
             # what SQLite itself raises when its busy timeout runs out
             raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
-        try:
-            yield
-        finally:
-            self._lock.release()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 _gates: "weakref.WeakKeyDictionary[object, WriteGate]" = weakref.WeakKeyDictionary()

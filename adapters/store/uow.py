@@ -94,7 +94,11 @@ class DriverConnection:
 
 
 def _begin_on_driver(engine: Engine, write: bool) -> DriverConnection:
-    fairy = engine.raw_connection()
+    try:
+        fairy = engine.raw_connection()
+    except Exception:
+        with translated():  # e.g. the pool's timeout: StoreBusy
+            raise
     statement = "BEGIN IMMEDIATE" if write else "BEGIN"
     try:
         fairy.dbapi_connection.execute(statement)
@@ -117,6 +121,8 @@ class SqlUnitOfWork:
         self._conn: Connection | DriverConnection | None = None
         self._catalogue: Catalogue | None = None
         self._gate: contextlib.AbstractContextManager[None] | None = None
+        self._reservations: SqlReservationRepository | None = None
+        self._people: SqlPeopleRepository | None = None
         self.write = write
 
     @property
@@ -127,33 +133,52 @@ class SqlUnitOfWork:
         return conn.sqlalchemy() if isinstance(conn, DriverConnection) else conn
 
     def __enter__(self) -> "SqlUnitOfWork":
-        with translated():
-            if self.write:
-                gate = write_gate(self._engine)
-                gate.__enter__()
-                self._gate = gate
+        if self.write:
+            gate = write_gate(self._engine)
             try:
-                if self._engine.dialect.name == "sqlite":
-                    self._conn = _begin_on_driver(self._engine, self.write)
-                else:
+                gate.__enter__()
+            except Exception:
+                with translated():  # waited beyond the busy timeout: StoreBusy
+                    raise
+            self._gate = gate
+        try:
+            if self._engine.dialect.name == "sqlite":
+                self._conn = _begin_on_driver(self._engine, self.write)
+            else:
+                with translated():
                     conn = self._engine.connect()
                     try:
                         conn.begin()
                     except BaseException:
                         conn.close()
                         raise
-                    self._conn = conn
-            except BaseException:
-                self._leave_gate()
-                raise
-        conn = self._conn
-        self.reservations = SqlReservationRepository(
-            conn, lock_days=self.write and conn.dialect.name == "postgresql")  # type: ignore[arg-type]
-        self.people = SqlPeopleRepository(conn)  # type: ignore[arg-type]
+                self._conn = conn
+        except BaseException:
+            self._leave_gate()
+            raise
         return self
+
+    @property
+    def reservations(self) -> SqlReservationRepository:  # type: ignore[override]
+        repo = self._reservations
+        if repo is None:
+            conn = self._conn
+            assert conn is not None, "use the unit of work in a with block"
+            repo = self._reservations = SqlReservationRepository(
+                conn, lock_days=self.write and conn.dialect.name == "postgresql")  # type: ignore[arg-type]
+        return repo
+
+    @property
+    def people(self) -> SqlPeopleRepository:  # type: ignore[override]
+        repo = self._people
+        if repo is None:
+            assert self._conn is not None, "use the unit of work in a with block"
+            repo = self._people = SqlPeopleRepository(self._conn)  # type: ignore[arg-type]
+        return repo
 
     def __exit__(self, *exc: object) -> None:
         conn, self._conn = self._conn, None
+        self._reservations = self._people = None
         if conn is None:
             return
         try:
