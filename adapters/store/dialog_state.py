@@ -61,6 +61,39 @@ def _sqlite_time() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
 _BIND_TIME, _READ_TIME = _sqlite_time()
 
 
+def _synchronous(db: sqlite3.Connection) -> int:
+    """The connection's ``PRAGMA synchronous`` (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA)."""
+    return int(db.execute("PRAGMA synchronous").fetchone()[0])
+
+
+def light_write(db: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """Run ``statements`` in one write transaction on a SQLite driver connection (isolation
+    level None, the caller holds the write gate) and commit it without syncing the WAL to disk.
+
+    For records that are safe to lose in a power cut or an OS crash (not in a process crash:
+    the WAL is written before COMMIT returns; every reader sees the data at once): the message
+    log, dialog state and conversation references. The next commit at the store's own
+    ``synchronous`` level (a booking: FULL) syncs them with it. Saves one fsync per turn, which
+    every other writer of the process waited for. Raises ``sqlite3.Error``; rolls back then.
+    """
+    level = _synchronous(db)
+    lowered = level > 1
+    if lowered:
+        db.execute("PRAGMA synchronous = NORMAL")  # not allowed inside a transaction: set before BEGIN
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement, params in statements:
+                db.execute(statement, params)
+            db.commit()
+        finally:
+            if db.in_transaction:
+                db.rollback()
+    finally:
+        if lowered:
+            db.execute(f"PRAGMA synchronous = {level}")
+
+
 def _driver_error(statement: str, exc: sqlite3.Error) -> DBAPIError:
     """A driver error as SQLAlchemy raises it (callers catch ``IntegrityError`` and friends)."""
     return DBAPIError.instance(statement, None, exc, sqlite3.Error)
@@ -233,35 +266,20 @@ class SqlMessageLog:
             return False
 
     def _record_on_driver(self, record: tuple[Any, ...], state_rows: list[tuple[Any, ...]]) -> bool:
-        """SQLite: the record and the states in one write transaction on the driver; False when
-        the message was recorded before (nothing written)."""
+        """SQLite: the record and the states in one write transaction on the driver, not synced
+        to disk at once (see :func:`light_write`); False when the message was recorded before
+        (nothing written)."""
         with write_gate(self._engine):
             fairy = self._engine.raw_connection()
             try:
-                db = fairy.dbapi_connection
-                statement = "BEGIN IMMEDIATE"
-                try:
-                    db.execute(statement)
-                    statement = _D_RECORD
-                    try:
-                        db.execute(statement, record)
-                    except sqlite3.IntegrityError:
-                        db.rollback()
-                        return False
-                    statement = _D_STATE_UPSERT
-                    for row in state_rows:
-                        db.execute(statement, row)
-                    statement = "COMMIT"
-                    db.commit()
-                    return True
-                except sqlite3.Error as exc:
-                    raise _driver_error(statement, exc) from None
+                light_write(fairy.dbapi_connection, [(_D_RECORD, record), *((_D_STATE_UPSERT, row) for row in state_rows)])
+                return True
+            except sqlite3.IntegrityError:
+                return False  # recorded by another handler first: the caller saves the states apart
+            except sqlite3.Error as exc:
+                raise _driver_error(_D_RECORD, exc) from None
             finally:
-                try:
-                    if fairy.dbapi_connection is not None and fairy.dbapi_connection.in_transaction:
-                        fairy.dbapi_connection.rollback()
-                finally:
-                    fairy.close()
+                fairy.close()
 
     def purge_before(self, cutoff: datetime) -> int:
         """Delete records older than ``cutoff``; returns how many (retention)."""

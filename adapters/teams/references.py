@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, DateTime, Engine, MetaData, String, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from adapters.store.dialog_state import light_write
 from adapters.store.engine import WRITE_OPTION, write_gate
 
 from .proactive import ConversationRef
@@ -126,22 +127,15 @@ class SqlReferenceStore:
                 fairy.close()
             if stored is not None and tuple(stored) == values:
                 return
+            statement = _D_UPSERT
             with write_gate(self._engine):
                 fairy = self._engine.raw_connection()
                 try:
-                    db = fairy.dbapi_connection
-                    statement = "BEGIN IMMEDIATE"
-                    db.execute(statement)
-                    statement = _D_UPSERT
-                    db.execute(statement, (conversation_id, *values, _BIND_TIME(datetime.now(timezone.utc))))
-                    statement = "COMMIT"
-                    db.commit()
+                    # Not synced at once: a reference lost in a power cut is stored again with
+                    # the conversation's next message (see light_write).
+                    light_write(fairy.dbapi_connection, [(_D_UPSERT, (conversation_id, *values, _BIND_TIME(datetime.now(timezone.utc))))])
                 finally:
-                    try:
-                        if fairy.dbapi_connection is not None and fairy.dbapi_connection.in_transaction:
-                            fairy.dbapi_connection.rollback()
-                    finally:
-                        fairy.close()
+                    fairy.close()
         except sqlite3.Error as exc:  # as SQLAlchemy would raise it
             raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
 

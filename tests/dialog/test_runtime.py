@@ -140,3 +140,33 @@ async def test_a_cancelled_caller_keeps_the_turn_and_the_order():
     gate.set()
     assert (await retry)[0].text == "one" and (await nxt)[0].text == "two"
     assert order == ["m1", "m2"]  # m1 handled once, before m2
+
+
+def test_turn_record_and_look_up_in_the_store(store_url: str) -> None:
+    """The turn's record and state in one transaction (SQLite: driver SQL, not synced at once);
+    a message recorded before is not recorded again but its state is saved; afterwards every
+    connection syncs its commits again (bookings stay durable)."""
+    from adapters.store.dialog_state import SqlConversationStore, SqlMessageLog
+    from adapters.store.engine import make_engine
+    from adapters.store.tables import conversation_state, handled_messages, metadata
+
+    engine = make_engine(store_url, pool_size=2)
+    try:
+        metadata.create_all(engine, tables=[conversation_state, handled_messages])
+        states, log = SqlConversationStore(engine), SqlMessageLog(engine)
+        assert log.lookup_turn("t:m1", states, "conv", NOW) == (None, None)
+        assert log.record_turn("t:m1", [{"text": "eerst"}], NOW, states=states, saves={"conv": ({"lang": "nl"}, NOW)})
+        assert log.lookup_turn("t:m1", states, "conv", NOW) == ([{"text": "eerst"}], {"lang": "nl"})
+        assert not log.record_turn("t:m1", [{"text": "later"}], NOW, states=states,
+                                   saves={"conv": ({"lang": "en"}, NOW)})
+        assert log.lookup_turn("t:m1", states, "conv", NOW) == ([{"text": "eerst"}], {"lang": "en"})
+        assert log.lookup_turn("t:m2", states, "other", NOW) == (None, None)
+        if engine.dialect.name == "sqlite":
+            connections = [engine.raw_connection() for _ in range(2)]  # the pool's connections
+            try:
+                assert [c.dbapi_connection.execute("PRAGMA synchronous").fetchone()[0] for c in connections] == [2, 2]
+            finally:
+                for c in connections:
+                    c.close()
+    finally:
+        engine.dispose()
