@@ -186,6 +186,7 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:is|are) (?:there )?(?:anyone|anybody|someone|people|colleagues)\b.{0,6}\b(?:from|of|in) (?:my|our|the) (?:team|department)\b", 4.6),
         (r"\bwho(?:'s| is| are) (?:in|coming)\b.{0,40}\b(?:team|colleagues)\b", 4.0),
         (r"\bfind (?:a |my )?colleague\b", 4.0),
+        (r"^(?:is|are|will)\b.{0,6}\b(?:my|our|the) (?:whole |entire )?(?:team|teammates)\b.{0,6}\b(?:be )?(?:in|there|coming in|in the office|at the office)\b", 4.6),
         (r"\bwho(?:'s| is| are| will be)\b.{0,6}\b(?:in|at|sitting|coming|there|here|working)\b", 4.0),
     ),
     "share_location": (
@@ -216,6 +217,8 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bwhen (?:is|are|will)\b.{0,12}\b(?:whole|entire|full) team\b", 5.0),
         (r"\bteam\b.{0,40}\btogether\b", 3.6),
         (r"\b(?:which|what) days?\b.{0,40}\b(?:team|together)\b.{0,30}\b(?:team|together)\b", 4.5),
+        (r"\b(?:which|what) days?\b.{0,20}\b(?:works?|suits?|is best|is good|would work)\b.{0,30}\bteam\b", 4.8),
+        (r"\b(?:whole|entire|full) team\b.{0,20}\b(?:to )?(?:come in|be in|be at the office|in the office)\b", 4.8),
         (r"\bteam\b.{0,30}\b(?:meet up|get together|sit together|in the office together)\b", 4.0),
         (r"\b(?:best|good|suitable|ideal) day\b.{0,40}\b(?:team|together)\b", 4.5),
         (r"\b(?:plan|organi[sz]e|schedule|find|pick|choose)\b.{0,40}\bday\b.{0,40}\b(?:team|together)\b", 4.5),

@@ -195,6 +195,8 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
     "move": (
         (r"\b(?:verzet|verzetten|verplaats|verplaatsen|verschuif|verschuiven|schuif|schuiven"
          r"|omzetten|zet om|omboeken|ruil|ruilen)\b", 4.5),
+        # Separable verbs split around the day: "zet dinsdag om naar woensdag", "boek het om naar vrijdag".
+        (r"\b(?:zet|boek)\b.{1,40}\bom\s+(?:naar|op)\b", 4.6),
         (r"\b(?:wijzig|wijzigen|aanpassen|pas .{0,30}aan|verander|veranderen)\b.{0,60}\b(?:naar|maar|in)\b", 4.5),
         (r"\bniet\s+§[^§]{0,20}\bmaar\b", 4.5),
         (r"\b(?:reservering|boeking|plek|bureau)\b.{0,30}(?:\bvan\s+)?§[^§]{0,25}\bnaar\s+§", 4.6),
@@ -234,6 +236,7 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bwelke (?:collega'?s|teamleden|teamgenoten)\b", 4.0),
         (r"\b(?:is|zijn) er (?:iemand|mensen|collega'?s) (?:van|uit) (?:mijn|m'n|ons|onze|het) (?:team|afdeling)\b", 4.6),
         (r"\bzoek (?:een )?collega\b", 4.0),
+        (r"^(?:is|zijn|komt|komen)\b.{0,6}\b(?:mijn|m'n|ons|onze|het) (?:hele |voltallige )?(?:team|teamgenoten|teamleden)\b.{0,30}\b(?:er|op kantoor|naar kantoor|binnen)\b", 4.6),
         (r"\bwie (?:zit|zitten|is|zijn|komt|komen|werkt|werken)\b(?! (?:je|jij|jullie|u|de functionaris|verantwoordelijk)\b)", 4.0),
     ),
     "share_location": (
