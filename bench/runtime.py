@@ -2,14 +2,15 @@
 
 ``.venv/bin/python -m bench runtime [--turns 400] [--profile]``
 
-Drives ``bot.runtime.Runtime.handle`` (dialog, booking service, SQLite store in a temporary
-file with the pilot buildings, as ``bootstrap`` builds it) with a realistic message mix per
+Drives ``bot.runtime.Runtime.handle`` of the complete bot as ``wms-bot serve`` builds it
+(``bot.assembly.build_runtime``: dialog with the privacy, team and usage features, booking service,
+SQLite store in a temporary file with the pilot buildings) with a realistic message mix per
 conversation: book, list, availability, help, cancel, a question and its answer, cancel.
 Printed as a table and written to ``bench/results/runtime.json``:
 
 1. CPU per turn (``time.process_time``), one conversation at a time in one thread, the best of
    ``--repeat`` rounds (the machine is shared; the median is reported too);
-2. SQL statements per turn (counted in a separate pass);
+2. SQL statements per turn issued through SQLAlchemy (counted in a separate pass; driver SQL is not seen);
 3. wall-clock p50/p95 per turn with 8 concurrent conversations, and CPU per turn in that run.
 
 Wall-clock figures depend on the machine's load (printed); CPU per turn is the stable figure.
@@ -240,7 +241,8 @@ def main(argv: list[str]) -> int:
     s, st, c = res["single"], res["statements"], res["concurrent"]
     print(f"runtime benchmark (SQLite file, pilot buildings; load {res['machine']['load_at_start']}"
           f" -> {res['machine']['load_at_end']} on {os.cpu_count()} CPUs)")
-    print(f"{'turn':<14}{'CPU ms':>9}{'SQL stmts':>11}   (BEGIN is sent to the driver directly: not counted)")
+    print(f"{'turn':<14}{'CPU ms':>9}{'SQL stmts':>11}   (through SQLAlchemy only; driver SQL is not counted: BEGIN, the turn's"
+          " look-up and record, the booking transaction)")
     for kind in dict.fromkeys(k for k, _ in MIX):
         print(f"{kind:<14}{s['cpu_ms_by_kind'][kind]:>9.2f}{st['by_kind'][kind]:>11.1f}")
     print(f"{'all (1 thread)':<14}{s['cpu_ms_per_turn']:>9.2f}{st['per_turn']:>11.2f}   "

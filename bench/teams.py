@@ -2,17 +2,23 @@
 
 Each bot runs in its own child process on loopback; this process plays Teams (posting
 activities) and the Bot Connector (the stand-in of ``adapters.teams.standin`` receives the
-replies and serves the JWKS). wms-bot runs the real endpoint with authentication on, the
-real Runtime, dialog and a fresh SQLite store; the echo bot is the SDK's canonical sample
-(``AgentApplication`` + ``CloudAdapter`` + ``start_agent_process`` with the SDK's JWT
-middleware in anonymous mode, because the SDK validator cannot use a loopback JWKS).
+replies and serves the JWKS). wms-bot runs the real endpoint with authentication on and the
+complete runtime as ``wms-bot serve`` builds it (``bot.assembly.build_runtime``: dialog with
+the privacy, team and usage features) on a fresh SQLite store; the echo bot is the SDK's
+canonical sample (``AgentApplication`` + ``CloudAdapter`` + ``start_agent_process`` with the
+SDK's JWT middleware in anonymous mode, because the SDK validator cannot use a loopback JWKS);
+"adapter" is our endpoint with a trivial handler (the channel layer's own cost).
 
 Measured per bot: round trip (POST until the reply reached the connector) one message at
 a time, and with 8 concurrent conversations (p50/p95, messages/s), plus the bot process's
-CPU time per message (from /proc). Targets: our CPU per message <= 2x the echo bot's;
+CPU time per message (from /proc). All bots run side by side and are measured in
+interleaved rounds (``--rounds``), so a change in the shared machine's load hits them alike;
+the CPU ratio is given per round too. Targets: our CPU per message <= 2x the echo bot's;
 p95 < 100 ms with 8 concurrent conversations.
 
-``python -m bench teams`` or ``python -m bench.teams [--messages N] [--concurrency C]``.
+``python -m bench teams`` or ``python -m bench.teams [--messages N] [--concurrency C]
+[--rounds R] [--profile [wms-bot|adapter]]``; ``--profile`` writes a CPU-time cProfile of all
+threads of that bot's process over the measured phases to ``bench/results/teams-profile.txt``.
 """
 
 from __future__ import annotations
