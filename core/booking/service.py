@@ -267,6 +267,9 @@ class BookingService:
         out: dict[date, tuple[Part, ...]] = {}
         whole_day = part is None and start is None and end is None
         for d in days:
+            if d != today:  # a later day (earlier ones were refused above): nothing has ended
+                out[d] = parts
+                continue
             ended = ended_parts(building, d, now)
             left = tuple(p for p in parts if p not in ended)
             if not left or (len(left) < len(parts) and not whole_day):
@@ -488,7 +491,7 @@ class BookingService:
                 if sel is None:
                     break
                 chosen[d] = sel
-                if not pref.desk_ids:  # the same desks on every day when possible
+                if not pref.desk_ids and len(days) > 1:  # the same desks on every day when possible
                     pref = replace(pref, desk_ids=tuple(x.id for x in sel))
             if len(chosen) < len(days):
                 nothing = nothing or _NothingFree(b, False)
