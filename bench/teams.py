@@ -228,6 +228,7 @@ async def _drive(url: str, connector: Any, factory: Any, token: str | None, text
     waiters = _Waiters()
     pump = asyncio.create_task(waiters.pump(connector))
     latencies: list[float] = []
+    by_text: dict[str, list[float]] = {}
     errors = 0
     headers = {"Content-Type": "application/json"}
     if token:
@@ -255,6 +256,7 @@ async def _drive(url: str, connector: Any, factory: Any, token: str | None, text
             if not ok:
                 errors += 1
             latencies.append((max(arrived, time.perf_counter()) - started) * 1000)
+            by_text.setdefault(texts[n % len(texts)], []).append(latencies[-1])
 
     connector_limit = aiohttp.TCPConnector(limit=concurrency * 2)
     async with aiohttp.ClientSession(connector=connector_limit) as session:
@@ -262,7 +264,7 @@ async def _drive(url: str, connector: Any, factory: Any, token: str | None, text
         await asyncio.gather(*(worker(i, session) for i in range(concurrency)))
         elapsed = time.perf_counter() - started
     pump.cancel()
-    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+    return {"latencies": latencies, "by_text": by_text, "errors": errors, "elapsed": elapsed}
 
 
 def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -276,7 +278,13 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "max_ms": round(latencies[-1], 2),
         "per_second": round(len(latencies) / sum(run["elapsed"] for run in runs), 1),
         "cpu_ms_per_message": round(sum(run["cpu"] for run in runs) * 1000 / len(latencies), 3),
+        "p95_ms_by_message": {text: round(_p95(sorted(x for run in runs for x in run["by_text"].get(text, ()))), 2)
+                              for text in dict.fromkeys(t for run in runs for t in run["by_text"])},
     }
+
+
+def _p95(values: list[float]) -> float:
+    return values[max(0, int(len(values) * 0.95) - 1)] if values else 0.0
 
 
 async def _round(kind: str, bot: dict[str, Any], connector: Any, factory: Any, messages: int, concurrency: int, n: int) -> None:
@@ -432,6 +440,8 @@ def _table(report: dict[str, Any]) -> str:
         f"p95 with {report['concurrency']} conversations: {report['results']['wms-bot']['concurrent']['p95_ms']:.1f} ms "
         f"(target < {t['p95_ms_max_concurrent']:.0f} ms: {'met' if t['p95_met'] else 'NOT met'})"
     )
+    by_message = report["results"]["wms-bot"]["concurrent"]["p95_ms_by_message"]
+    lines.append(f"wms-bot p95 by message with {report['concurrency']} conversations: " + "; ".join(f"{t!r} {v:.0f} ms" for t, v in by_message.items()))
     return "\n".join(lines)
 
 
