@@ -222,7 +222,8 @@ class _Waiters:
                 future.set_result(time.perf_counter())
 
 
-async def _drive(url: str, connector: Any, factory: Any, token: str | None, texts: tuple[str, ...], total: int, concurrency: int, tag: str) -> dict[str, Any]:
+async def _drive(url: str, connector: Any, factory: Any, token: str | None, texts: tuple[str, ...], total: int, concurrency: int, tag: str,
+                 stagger: bool = False) -> dict[str, Any]:
     import aiohttp
 
     waiters = _Waiters()
@@ -240,9 +241,13 @@ async def _drive(url: str, connector: Any, factory: Any, token: str | None, text
         for n in range(per_worker):
             # A person sends the script once, then the next person takes over the worker: a
             # single conversation never exceeds Teams' 7 messages per second (which the bot
-            # itself enforces by waiting), as with real people.
-            user = f"{tag}-{index}-{n // len(texts)}"
-            body = factory.personal(texts[n % len(texts)], user=user, locale="nl-NL")
+            # itself enforces by waiting), as with real people. ``stagger``: worker i's first person
+            # joins at script message i, so the conversations are not all at the same step (all
+            # new people at once, then all lists at once) but keep the script's mix.
+            k = n + (index % len(texts) if stagger else 0)
+            user = f"{tag}-{index}-{k // len(texts)}"
+            text = texts[k % len(texts)]
+            body = factory.personal(text, user=user, locale="nl-NL")
             started = time.perf_counter()
             reply = waiters.expect(body["id"])
             async with session.post(f"{url}/api/messages", data=json.dumps(body), headers=headers) as resp:
@@ -256,7 +261,7 @@ async def _drive(url: str, connector: Any, factory: Any, token: str | None, text
             if not ok:
                 errors += 1
             latencies.append((max(arrived, time.perf_counter()) - started) * 1000)
-            by_text.setdefault(texts[n % len(texts)], []).append(latencies[-1])
+            by_text.setdefault(text, []).append(latencies[-1])
 
     connector_limit = aiohttp.TCPConnector(limit=concurrency * 2)
     async with aiohttp.ClientSession(connector=connector_limit) as session:
@@ -287,13 +292,14 @@ def _p95(values: list[float]) -> float:
     return values[max(0, int(len(values) * 0.95) - 1)] if values else 0.0
 
 
-async def _round(kind: str, bot: dict[str, Any], connector: Any, factory: Any, messages: int, concurrency: int, n: int) -> None:
+async def _round(kind: str, bot: dict[str, Any], connector: Any, factory: Any, messages: int, concurrency: int, n: int,
+                 stagger: bool = False) -> None:
     """One round of one bot: ``messages`` one at a time, then ``messages`` from ``concurrency``
     conversations; the bot process's CPU time over both."""
     cpu0 = _cpu_seconds(bot["pid"])
     seq = await _drive(bot["url"], connector, factory, bot["token"], bot["texts"], messages, 1, f"{kind}-seq{n}")
     cpu1 = _cpu_seconds(bot["pid"])
-    par = await _drive(bot["url"], connector, factory, bot["token"], bot["texts"], messages, concurrency, f"{kind}-par{n}")
+    par = await _drive(bot["url"], connector, factory, bot["token"], bot["texts"], messages, concurrency, f"{kind}-par{n}", stagger)
     cpu = _cpu_seconds(bot["pid"]) - cpu0
     seq["cpu"], par["cpu"] = cpu1 - cpu0, cpu - (cpu1 - cpu0)
     bot["sequential"].append(seq)
@@ -325,7 +331,7 @@ def _drop_pg_database(url: str) -> None:
 
 
 async def _bench(messages: int, concurrency: int, postgres: bool = False, profile: str | None = None, rounds: int = 3,
-                 profiled: str = "wms-bot") -> dict[str, Any]:
+                 profiled: str = "wms-bot", stagger: bool = False) -> dict[str, Any]:
     from adapters.teams.standin import ActivityFactory, StandInConnector
 
     load_at_start = os.getloadavg()
@@ -373,7 +379,7 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False, profil
             per_round = max(concurrency, messages // rounds)
             for n in range(rounds):
                 for kind, bot in bots.items():
-                    await _round(kind, bot, connector, factory, per_round, concurrency, n)
+                    await _round(kind, bot, connector, factory, per_round, concurrency, n, stagger)
         finally:
             for bot in bots.values():
                 bot["process"].terminate()
@@ -402,6 +408,7 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False, profil
         "cpu_count": os.cpu_count(),
         "results": results,
         "rounds": rounds,
+        "staggered": stagger,
         "cpu_ratio": round(ratio, 2),
         "cpu_ratio_by_round": [round(r, 2) for r in by_round],
         "load_average_at_start": load_at_start,
@@ -420,7 +427,8 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False, profil
 
 def _table(report: dict[str, Any]) -> str:
     lines = [
-        f"Teams /api/messages round trip ({report['messages_per_phase']} messages per phase, {report['concurrency']} concurrent conversations, wms-bot on {report['database']})",
+        f"Teams /api/messages round trip ({report['messages_per_phase']} messages per phase, {report['concurrency']} concurrent conversations"
+        f" ({'staggered' if report['staggered'] else 'in lockstep'}), wms-bot on {report['database']})",
         f"{'bot':<10} {'seq p50':>8} {'seq p95':>8} {'seq msg/s':>9} {'8x p50':>8} {'8x p95':>8} {'8x msg/s':>9} {'CPU ms/msg':>11} {'(seq/8x)':>12} {'errors':>7}",
     ]
     for kind in KINDS:
@@ -450,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=240, help="messages per phase and bot (default 240)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent conversations (default 8)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the bots; the messages are split over them (default 3)")
+    parser.add_argument("--stagger", action="store_true", help="concurrent conversation i starts at script message i instead of "
+                        "all starting the script together (every new person at once, then every list at once)")
     parser.add_argument("--postgres", action="store_true", help="wms-bot on a fresh PostgreSQL database (127.0.0.1:5432) instead of SQLite")
     parser.add_argument("--profile", nargs="?", const="wms-bot", choices=("wms-bot", "adapter"), default=None,
                         help="cProfile (CPU time) a bot's process, all threads, measured phases only; its CPU figures are then "
@@ -458,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv if argv is not None else [])
     profile = str(RESULTS.with_name("teams-profile.txt")) if args.profile else None
     report = asyncio.run(_bench(max(args.messages, args.concurrency), max(1, args.concurrency), args.postgres, profile, max(1, args.rounds),
-                                args.profile or "wms-bot"))
+                                args.profile or "wms-bot", args.stagger))
     if args.out is None:
         args.out = str(RESULTS.with_name("teams-postgres.json") if args.postgres else RESULTS)
     print(_table(report))
