@@ -97,12 +97,13 @@ def booking_line(turn: Turn, b: Booking) -> str:
 
 
 def booking_item(turn: Turn, b: Booking) -> dict[str, Any]:
-    """A booking as card data."""
+    """A booking as card data (its ``text`` is :func:`booking_line`; each piece is made once)."""
+    day_text, building, part_text = one_day(turn, b.day), place(turn, b.building_id), parts(turn, b.parts)
     return {
-        "text": booking_line(turn, b),
-        "day": b.day.isoformat(), "day_text": one_day(turn, b.day), "building_id": b.building_id,
-        "building": place(turn, b.building_id), "desk": b.desk_code, "floor": b.floor,
-        "parts": [p.value for p in b.parts], "part_text": parts(turn, b.parts),
+        "text": turn.t("booking.line", day=day_text, desk=desk(turn, b), building=building, part=part_text),
+        "day": b.day.isoformat(), "day_text": day_text, "building_id": b.building_id,
+        "building": building, "desk": b.desk_code, "floor": b.floor,
+        "parts": [p.value for p in b.parts], "part_text": part_text,
         "reservation_ids": list(b.reservation_ids), "group_id": b.group_id,
     }
 
