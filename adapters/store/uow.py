@@ -164,8 +164,9 @@ class SqlUnitOfWork:
         if repo is None:
             conn = self._conn
             assert conn is not None, "use the unit of work in a with block"
+            sqlite = conn.dialect.name == "sqlite"
             repo = self._reservations = SqlReservationRepository(
-                conn, lock_days=self.write and conn.dialect.name == "postgresql")  # type: ignore[arg-type]
+                conn, lock_days=self.write and conn.dialect.name == "postgresql", serialised=self.write and sqlite)  # type: ignore[arg-type]
         return repo
 
     @property

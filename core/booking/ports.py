@@ -64,7 +64,10 @@ class ReservationRepository(Protocol):
         ...
 
     def claim_message(self, source_message_id: str, now: datetime) -> None:
-        """Record that this chat message booked; raises ``Conflict("message")`` if it did before."""
+        """Make sure this chat message books once: raises ``Conflict("message")`` if it booked
+        before (or is booking now in a concurrent transaction). The store records the claim
+        with the transaction (a key row), or, where its writers are serialised, recognises the
+        message by the reservations that carry it."""
         ...
 
     def by_source_message(self, source_message_id: str) -> list[Reservation]: ...

@@ -57,6 +57,30 @@ def test_retried_message_books_once(services: Services) -> None:
     assert occ == {(THU, Part.MORNING): 2, (THU, Part.AFTERNOON): 2}
 
 
+def test_a_message_stays_recognised_after_its_booking_is_cancelled(services: Services) -> None:
+    pid = person(services)
+    req = BookingRequest(pid, (THU,), Where("alpha"), source_message_id="matrix:$event2")
+    first = services.booking.book(req, NOW)
+    assert first.ok and services.booking.cancel(pid, THU, NOW).ok
+    again = services.booking.book(req, NOW)  # a late retry of the same message books nothing new
+    assert again.ok and again.replayed and again.bookings == first.bookings
+    assert services.booking.upcoming(pid, NOW) == ()
+
+
+def test_a_message_key_from_before_is_recognised(services: Services) -> None:
+    """A key row written earlier (PostgreSQL writes one per booking message; SQLite did before
+    the message was folded into the reservation rows) makes a retry a replay."""
+    from adapters.store.tables import idempotency_keys
+
+    pid = person(services)
+    with services.engine.begin() as conn:
+        conn.execute(idempotency_keys.insert().values(key="matrix:$old-event", created_at=NOW))
+    again = services.booking.book(BookingRequest(pid, (THU,), Where("alpha"), source_message_id="matrix:$old-event"),
+                                  NOW)
+    assert again.ok and again.replayed and again.bookings == ()
+    assert services.booking.upcoming(pid, NOW) == ()
+
+
 def test_nothing_free_gives_alternatives(services: Services) -> None:
     pid = person(services)
     full = services.booking.book(BookingRequest(pid, (THU,), Where("beta"), count=3, for_person_ids=(None,) * 3), NOW)

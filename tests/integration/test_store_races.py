@@ -85,14 +85,16 @@ def test_threads_race_for_the_last_desk(services: Services) -> None:
 
 
 # ----------------------------------------------------------------------------------- processes
-def _contender(url: str, pilot: str, data_dir: str, pid: int, barrier, queue) -> None:  # type: ignore[no-untyped-def]
+def _contender(url: str, pilot: str, data_dir: str, pid: int, barrier, queue,  # type: ignore[no-untyped-def]
+               message: str | None = None) -> None:
     """One process: its own engine and service, then book at the barrier's signal."""
     try:
         settings = make_settings(url, Path(data_dir), Path(pilot), WMS_DB_POOL_SIZE="1")
         svc = bootstrap(settings, migrate_schema=False, seed=False)
         try:
             barrier.wait(timeout=120)
-            queue.put(outcome(svc.booking.book(BookingRequest(pid, (THU,), Where("beta")), NOW)))
+            done = svc.booking.book(BookingRequest(pid, (THU,), Where("beta"), source_message_id=message), NOW)
+            queue.put(outcome(done) + (":replayed" if done.replayed else ""))
         finally:
             svc.dispose()
     except BaseException as exc:  # reported, so the test fails with the reason
@@ -117,6 +119,26 @@ def test_processes_race_for_the_last_desk(services: Services, store_url: str, tm
     assert counts["ok"] == 1, counts
     assert set(counts) - {"ok"} <= LOSING, counts
     assert len(active_rows(services, building_id="beta", day=THU)) == 6
+    assert_no_double_booking(services)
+
+
+def test_processes_retrying_one_message_book_once(services: Services, store_url: str, tmp_path: Path) -> None:
+    """The same chat message handled by several processes at once (SQLite recognises it by the
+    reservations under its write lock, PostgreSQL by the key row): one booking, the rest replay it."""
+    pid = people(services, 1, "twin")[0]
+    services.engine.dispose()
+    n = 16
+    ctx = multiprocessing.get_context("fork")
+    barrier, queue = ctx.Barrier(n), ctx.Queue()
+    procs = [ctx.Process(target=_contender, args=(store_url, str(tmp_path / "small.json"), str(tmp_path), pid,
+                                                  barrier, queue, "matrix:$twin")) for _ in range(n)]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=180) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert Counter(results) == {"ok": 1, "ok:replayed": n - 1}, Counter(results)
+    assert len(active_rows(services, source_message_id="matrix:$twin")) == 2  # one desk, whole day
     assert_no_double_booking(services)
 
 
