@@ -154,8 +154,10 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "move": (
         (r"\b(?:move|moving|moved|shift|shifted|reschedule|rescheduled|postpone|postponed|swap|switch|rebook|push)\b", 4.5),
-        (r"\b(?:change|modify|update|amend)\b.{0,60}\b(?:to|into|instead)\b", 4.5),
+        (r"\b(?:change|changed|modify|modified|update|amend)\b.{0,60}\b(?:to|into|instead)\b", 4.5),
         (r"\bnot\s+§[^§]{0,20}\bbut\b", 4.5),
+        # "can my Wednesday booking go to Thursday (instead)?"
+        (r"\b(?:booking|reservation|desk|spot|seat)\b.{0,20}\b(?:go|be|change|switch|become)\b.{0,6}\b(?:to|until)\s+§", 4.6),
     ),
     "list": (
         (r"\b(?:my|upcoming) (?:bookings|reservations|booking|reservation|desks)\b", 2.5),

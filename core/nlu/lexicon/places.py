@@ -18,11 +18,11 @@ BUILDINGS: dict[str, tuple[str, ...]] = {
         "justitie en veiligheid", "justitie", "ministerie van bzk", "ministerie van jenv",
         "binnenlandse zaken en koninkrijksrelaties",
         "justice and security", "ministry of justice", "ministry of the interior",
-        "interior and kingdom relations", "home affairs",
+        "interior and kingdom relations", "home affairs", "justice", "ministry of justice and security",
     ),
     "prinses-beatrixlaan-2": (
         "prinses beatrixlaan 2", "prinses beatrixlaan", "beatrixlaan 2", "beatrixlaan", "rvo",
-        "nvwa", "rijksdienst voor ondernemend nederland",
+        "nvwa", "rijksdienst voor ondernemend nederland", "netherlands enterprise agency",
     ),
     "griffioenlaan-2": ("griffioenlaan 2", "griffioenlaan", "rws", "rijkswaterstaat"),
     "de-knoop": ("rijksontmoetingsplein de knoop", "de knoop", "knoop"),
@@ -42,6 +42,6 @@ CITIES: dict[str, tuple[str, ...]] = {
 # Too short or too much like ordinary words to match with a typo.
 EXACT_ONLY: frozenset[str] = frozenset({
     "szw", "vws", "bzk", "jenv", "rvo", "nvwa", "rws", "a'dam", "r'dam", "haag",
-    "knoop", "assen", "hague", "justitie", "kvz", "rdam", "ehv",
+    "knoop", "assen", "hague", "justitie", "justice", "kvz", "rdam", "ehv",
 })
 
