@@ -97,3 +97,17 @@ def test_zeros_are_never_complements() -> None:
               [10, 10, 0, 0, 0]]
     hidden = suppress(values, [(0, [1, 2, 3]), (4, [0, 5])], 5)
     assert [h[0] for h in hidden] == [False, True, False, True, False, False]
+
+
+def test_the_exact_check_finds_what_the_equations_pin_down() -> None:
+    from core.usage.suppression import _pinned
+
+    x, y, z, w = (0, 1), (1, 1), (2, 1), (3, 1)
+    assert _pinned([[(x, 1), (y, -1)]]) == []                       # x = y + c: neither
+    assert sorted(_pinned([[(x, 1), (y, -1)], [(y, 1)]])) == [x, y]  # y = c, so x too
+    # x = y + z, w = y + z: x - w is known, x itself is not
+    assert _pinned([[(x, 1), (y, -1), (z, -1)], [(w, 1), (y, -1), (z, -1)]]) == []
+    # x + y = a, x - y = b (a pivot of 2 on the way): both
+    assert sorted(_pinned([[(x, 1), (y, 1)], [(x, 1), (y, -1)]])) == [x, y]
+    # x + y + z = a, y + z = b, z + w = c: x only
+    assert _pinned([[(x, 1), (y, 1), (z, 1)], [(y, 1), (z, 1)], [(z, 1), (w, 1)]]) == [x]
