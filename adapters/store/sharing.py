@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from sqlalchemy import (
+    bindparam,
     CheckConstraint,
     Column,
     Connection,
@@ -106,6 +107,10 @@ def erase_sharing(conn: Connection, person_id: int) -> tuple[int, int]:
                                                               lk.viewer_id == person_id))).rowcount
     conn.execute(delete(privacy_restrictions).where(privacy_restrictions.c.person_id == person_id))
     return int(grants or 0), int(lookups or 0)
+
+
+_PAUSED_SINCE = select(privacy_restrictions.c.since).where(privacy_restrictions.c.person_id == bindparam("pid"))
+"""Asked on every turn (the privacy hook): built once, not per call."""
 
 
 class SqlPrivacyStore:
@@ -229,8 +234,7 @@ class SqlPrivacyStore:
     # ------------------------------------------------------------------ restriction
     def paused_since(self, person_id: int) -> datetime | None:
         with self._engine.connect() as conn:
-            return conn.execute(select(privacy_restrictions.c.since)
-                                .where(privacy_restrictions.c.person_id == person_id)).scalar()
+            return conn.execute(_PAUSED_SINCE, {"pid": person_id}).scalar()
 
     def pause(self, person_id: int, now: datetime) -> bool:
         with self._writer.connect() as conn, conn.begin():

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from sqlalchemy import (
+    bindparam,
     JSON,
     Boolean,
     Column,
@@ -154,6 +155,12 @@ def _lang(value: Any) -> str:
     """A stored language: one the bot speaks, else Dutch."""
     return value if value in LANGS else "nl"
 
+
+
+_ANY_GROUP_BOOKING = (select(reservations.c.id)
+                      .where(reservations.c.booked_by_id == bindparam("b"), reservations.c.group_id.is_not(None),
+                             reservations.c.day >= bindparam("d"))
+                      .limit(1))
 
 class SqlTeamStore:
     """:class:`core.teams.ports.TeamStore` on SQLAlchemy; also the privacy
@@ -384,6 +391,9 @@ class SqlTeamStore:
         ``from_day``, with its state; days the whole group was cancelled are left out."""
         r = reservations.c
         with self._engine.connect() as conn:
+            # Most people never book for a group: one cheap indexed probe before the full query.
+            if conn.execute(_ANY_GROUP_BOOKING, {"b": booker_id, "d": from_day}).first() is None:
+                return ()
             seats = self._seats(conn, and_(r.booked_by_id == booker_id, r.group_id.is_not(None), r.day >= from_day,
                                            r.status.in_((_ACTIVE, _CANCELLED, _RELEASED))))
             status = {int(x.id): x.status for x in conn.execute(select(r.id, r.status).where(
