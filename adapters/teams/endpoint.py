@@ -21,7 +21,7 @@ import re
 import secrets
 import time
 from urllib.parse import urlsplit
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any
 
@@ -83,6 +83,8 @@ log = logging.getLogger(__name__)
 ROSTER_TTL = 600.0
 FILE_OFFER_TTL = 15 * 60.0
 MAX_FILE_OFFERS = 200
+ERASED = "erased"
+"""``Reply.meta`` flag of the answer to an erasure: the person's data is gone."""
 REPLAYED = "replayed"
 """``Reply.meta`` flag the runtime may set on replies it gives again for a known message id."""
 _CURRENT: contextvars.ContextVar["_TurnData"] = contextvars.ContextVar("wms_teams_turn")
@@ -101,6 +103,8 @@ class _Outcome:
 
     status: int
     body: Any = None
+    erased_user: str | None = None
+    """Set when the person erased their data in this turn (their reference is dropped after)."""
 
 
 class _NoCredentials:
@@ -224,6 +228,8 @@ class TeamsEndpoint:
         finally:
             if remembering is not None:
                 await asyncio.shield(remembering)
+        if outcome.erased_user:
+            await self._forget(outcome.erased_user)
         if outcome.body is None:
             return web.Response(status=outcome.status)
         return web.json_response(outcome.body, status=outcome.status)
@@ -240,11 +246,14 @@ class TeamsEndpoint:
             invoke = await self.adapter.process_activity(identity, activity, self.app.on_turn)
         finally:
             _CURRENT.reset(token)
+        erased = data.result.get(ERASED)
         if turn.kind in ("card_action", "file_consent", "invoke_other"):
             if invoke is None or int(invoke.status or 200) >= 500:
-                return self._failure_outcome(turn) if invoke is not None else _Outcome(200, {"statusCode": 200})
-            return _Outcome(int(invoke.status or 200), invoke.body)
-        return _Outcome(200)
+                outcome = self._failure_outcome(turn) if invoke is not None else _Outcome(200, {"statusCode": 200})
+            else:
+                outcome = _Outcome(int(invoke.status or 200), invoke.body)
+            return replace(outcome, erased_user=erased) if erased else outcome
+        return _Outcome(200, erased_user=erased)
 
     def _failure_outcome(self, turn: act.Turn) -> _Outcome:
         if turn.kind == "card_action" and turn.inbound is not None:
@@ -264,6 +273,15 @@ class TeamsEndpoint:
         if self._known_refs.get(ref.conversation_id) == ref:
             return None
         return asyncio.ensure_future(self._store_reference(ref))
+
+    async def _forget(self, user_key: str) -> None:
+        """The person erased their data: drop their conversation reference too (no more
+        proactive messages to them; nothing channel-side keeps their user key)."""
+        try:
+            await asyncio.to_thread(self.references.forget_user, user_key)
+            self._known_refs = {k: v for k, v in self._known_refs.items() if v.user_key != user_key}
+        except Exception as exc:
+            log.error("could not forget a conversation reference: %s", type(exc).__name__)
 
     async def _store_reference(self, ref: ConversationRef) -> None:
         try:
@@ -344,7 +362,12 @@ class TeamsEndpoint:
         return _with_text(inbound, inbound.text, room_members=cached[1])
 
     async def _ask(self, inbound: Inbound) -> list[Reply]:
-        return await self.handler.handle(inbound)
+        replies = await self.handler.handle(inbound)
+        if any(r.meta.get(ERASED) for r in replies):
+            data = _CURRENT.get(None)
+            if data is not None:
+                data.result[ERASED] = inbound.user_key
+        return replies
 
     async def _ask_safely(self, inbound: Inbound) -> list[Reply]:
         try:

@@ -456,3 +456,28 @@ async def test_same_activity_at_two_instances_books_once(connector, http, make, 
     finally:
         await first.close()
         await second.close()
+
+
+async def test_erasure_also_drops_the_conversation_reference(connector, http, make, services) -> None:
+    """After "verwijder al mijn gegevens" + "ja" nothing channel-side keeps the user's key:
+    the stored conversation reference is gone, so no proactive message can reach them."""
+    from bot.assembly import build_runtime
+
+    server = await start_web(_settings(connector), build_runtime(services, clock=lambda: NOW), services.engine)
+    user, key = "aad-erase-1", f"teams:{TENANT}:aad-erase-1"
+    try:
+        token = connector.token(APP_ID)
+        await post(http, server, make.personal("boek morgen een plek op de Turfmarkt", user=user, locale="nl-NL"), token)
+        await connector.next()
+        assert server.teams.references.for_user(key) is not None
+        await post(http, server, make.personal("verwijder al mijn gegevens", user=user, locale="nl-NL"), token)
+        await connector.next()
+        status, _ = await post(http, server, make.personal("ja", user=user, locale="nl-NL"), token)
+        assert status == 200
+        done = await connector.next()
+        assert "verwijderd" in json.dumps(done.activity, ensure_ascii=False)
+        assert server.teams.references.for_user(key) is None
+        result = await server.teams.send_proactive([Reply(text="x")], user_key=key)
+        assert not result.ok and result.last_status == 404
+    finally:
+        await server.close()
