@@ -721,6 +721,10 @@ class MatrixChannel:
                     await self._send(room_id, "m.reaction", reaction_content(sent, key), reaction_txn(source_event_id, i, k))
             for a, attachment in enumerate(reply.attachments):
                 await self._send_attachment(room_id, attachment, attachment_txn(source_event_id, i, a), reply_to, thread_root)
+        if any((r.meta or {}).get("erased") for r in replies):
+            # The person erased their data: keep nothing channel-side about them either.
+            self._lang.pop(self.state.user_hash(user_id), None)
+            await self._db(self.state.forget_user, user_id)
 
     async def _send_attachment(self, room_id: str, attachment: Any, tx: str, reply_to: str | None, thread_root: str | None) -> None:
         client = self._client()

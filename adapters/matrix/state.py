@@ -188,6 +188,13 @@ class MatrixState:
             answerable_by="room" if data.get("answerable_by") == "room" else "asker",
         )
 
+    def forget_user(self, user_id: str) -> int:
+        """Drop the prompts that asked this person (after an erasure); returns how many."""
+        with self.engine.begin() as conn:
+            gone = conn.execute(delete(prompts_table).where(
+                prompts_table.c.account == self.account, prompts_table.c.user_hash == self.user_hash(user_id))).rowcount
+        return int(gone or 0)
+
     def prune(self, now_ms: int) -> None:
         """Forget handled events and prompts past their retention."""
         with self.engine.begin() as conn:

@@ -60,3 +60,23 @@ async def test_order_per_room_parallel_rooms_and_token_after_handling(tmp_path: 
     worker.queue.put_nowait(None)
     await worker.task
     assert len(channel.client.sent) == 3  # type: ignore[attr-defined]
+
+
+async def test_an_erasure_answer_drops_the_persons_prompts(tmp_path: Path):
+    from core.messages import Choice
+
+    class Eraser(Handler):
+        async def handle(self, message):
+            if message.text == "vraag":
+                return [Reply(text="Zeker?", choices=(Choice("ja", "ja"), Choice("nee", "nee")))]
+            return [Reply(text="Alles verwijderd.", meta={"erased": True})]
+
+    anna = "@anna:gov.example"
+    channel, state = fake_channel(tmp_path, Eraser(), {"!a:gov.example": (anna,)})
+    channel._dispatch(sync("t1", "!a:gov.example", (anna, "vraag")))
+    channel._dispatch(sync("t2", "!a:gov.example", (anna, "verwijder alles")))
+    worker = channel._workers["!a:gov.example"]
+    worker.queue.put_nowait(None)
+    await worker.task
+    assert state.load_prompt("$bot1") is None  # the question to Anna is forgotten with her data
+    assert state.user_hash(anna) not in channel._lang

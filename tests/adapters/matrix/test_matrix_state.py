@@ -38,3 +38,14 @@ def test_key_values_and_prompts(tmp_path):
     assert p.user_hash == st.user_hash("@anna:gov.example") != st.user_hash("@bob:gov.example")
     assert "anna" not in p.user_hash
     assert st.load_prompt("$none") is None
+
+
+def test_forget_user_drops_only_that_persons_prompts():
+    from sqlalchemy import create_engine
+
+    st = MatrixState(create_engine("sqlite://"), "@wms:gov.example")
+    st.ensure_tables()
+    st.save_prompt("$a", "@anna:gov.example", [("1️⃣", "ja")], None, None, 5)
+    st.save_prompt("$b", "@bob:gov.example", [("1️⃣", "ja")], None, None, 5)
+    assert st.forget_user("@anna:gov.example") == 1
+    assert st.load_prompt("$a") is None and st.load_prompt("$b") is not None
