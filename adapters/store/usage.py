@@ -324,13 +324,17 @@ class SqlUsage:
                 for (b, z, sc, st, day, part), a in acc.items()]
 
     def _scope(self, conn: Connection, cat, building_id: str | None) -> Scope:  # type: ignore[no-untyped-def]
+        # Desks in use come from the (cached) catalogue; only the desks out of use are read here.
+        in_use = (cat.desks.values() if building_id is None else cat.building_desks(building_id))
         q = select(desks.c.id, desks.c.building_id, desks.c.zone_id, desks.c.screens, desks.c.sit_stand,
-                   desks.c.in_use, zones.c.quiet).join(zones, zones.c.id == desks.c.zone_id)
+                   zones.c.quiet).join(zones, zones.c.id == desks.c.zone_id).where(desks.c.in_use.is_(False))
         if building_id is not None:
             q = q.where(desks.c.building_id == building_id)
-        refs = tuple(DeskRef(str(r.id), r.building_id, str(r.zone_id),
-                             desk_type(int(r.screens), bool(r.sit_stand), bool(r.quiet)), bool(r.in_use))
-                     for r in conn.execute(q))
+        refs = tuple(DeskRef(d.id, d.building_id, d.zone_id, desk_type(d.screens, d.sit_stand, d.quiet), True)
+                     for d in in_use) + tuple(
+            DeskRef(str(r.id), r.building_id, str(r.zone_id),
+                    desk_type(int(r.screens), bool(r.sit_stand), bool(r.quiet)), False)
+            for r in conn.execute(q))
         blds = tuple(b for bid, b in sorted(cat.buildings.items()) if building_id in (None, bid))
         return Scope(blds, dict(cat.zones), refs)
 
@@ -364,6 +368,7 @@ class SqlUsage:
 # transaction, for days that can no longer change (anonymised, before today).
 _u = usage_rollup.c
 _SUMS = ("reserved", "checked_in", "released", "no_shows")
+_PART = {p.value: p for p in Part}
 
 
 def _sums():  # type: ignore[no-untyped-def]
@@ -393,7 +398,7 @@ def _rollup_day_rows(conn: Connection, span: list, stays: bool) -> list[DayPartR
         cols += [func.sum(_u.stay_minutes).label("minutes"), func.sum(_u.stays).label("timed")]
     out = []
     for r in conn.execute(select(*cols).where(*span).group_by(_u.building_id, _u.day, _u.part)):
-        out.append(DayPartRow(r.building_id, _day(r.day), Part(r.part), _counts(r),
+        out.append(DayPartRow(r.building_id, _day(r.day), _PART[r.part], _counts(r),
                               float(r.minutes or 0.0) if stays else 0.0, int(r.timed or 0) if stays else 0))
     return out
 

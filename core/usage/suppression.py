@@ -300,11 +300,25 @@ def _pinned(eqs: list[list[tuple[Var, int]]]) -> list[Var]:
             if w not in done:
                 heapq.heappush(heap, (len(occ[w]), w))
     free = [v for v in occ if v not in done]
+    out = []
+    if len(free) <= 16:  # small groups (most of them): plain floats cost less than arrays
+        small: dict[Var, list[float]] = {v: [1.0 if j == k else 0.0 for j in range(len(free))]
+                                         for k, v in enumerate(free)}
+        for x, pivot in reversed(eliminated):
+            a = float(pivot[x])
+            acc = [0.0] * len(free)
+            for w, c in pivot.items():
+                if w != x:
+                    f = float(c) / a
+                    acc = [t - f * u for t, u in zip(acc, small[w])]
+            small[x] = acc
+            if max((abs(t) for t in acc), default=0.0) < 1e-9:
+                out.append(x)
+        return out
     basis: dict[Var, np.ndarray] = {}
     for k, v in enumerate(free):
         basis[v] = np.zeros(len(free))
         basis[v][k] = 1.0
-    out = []
     for x, pivot in reversed(eliminated):
         combo = np.zeros(len(free))
         for w, c in pivot.items():
@@ -312,7 +326,7 @@ def _pinned(eqs: list[list[tuple[Var, int]]]) -> list[Var]:
                 combo -= float(c) * basis[w]
         combo /= float(pivot[x])
         basis[x] = combo
-        if not free or float(np.abs(combo).max()) < 1e-9:
+        if float(np.abs(combo).max()) < 1e-9:
             out.append(x)
     return out
 
