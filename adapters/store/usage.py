@@ -21,9 +21,19 @@ from sqlalchemy.exc import IntegrityError
 from adapters.store.catalogue import CatalogueCache
 from adapters.store.engine import WRITE_OPTION, is_sqlite
 from adapters.store.people import SqlPeopleRepository
-from adapters.store.tables import desks, reservations, usage_rollup, usage_rollup_days, zones
+from adapters.store.tables import (
+    building_hours,
+    buildings,
+    closures,
+    desks,
+    floors,
+    reservations,
+    usage_rollup,
+    usage_rollup_days,
+    zones,
+)
 from core.booking.days import HolidayCalendar
-from core.booking.model import Part
+from core.booking.model import Building, OpeningHours, Part, Zone
 from core.booking.rules import Rules
 from core.clock import local_today
 from core.messages import Attachment
@@ -87,8 +97,9 @@ class SqlUsage:
         return self._cache.get(conn)
 
     def building_ids(self) -> tuple[str, ...]:
+        """The known buildings (one small query: a command need not load the whole catalogue)."""
         with self._engine.connect() as conn:
-            return tuple(self._catalogue(conn).buildings)
+            return tuple(sorted(str(b) for b in conn.execute(select(buildings.c.id)).scalars()))
 
     # ---------------------------------------------------------------- check-in / out
     def _today(self, conn: Connection, person_id: int, day: date) -> list[TodayReservation]:
@@ -215,10 +226,19 @@ class SqlUsage:
         if not is_sqlite(self._engine):
             conn = conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for all queries
         with conn, conn.begin():
-            cat = self._catalogue(conn)
-            if request.building_id is not None and request.building_id not in cat.buildings:
-                return RequestRefusal(ReportProblem.UNKNOWN_BUILDING, request.building_id)
-            scope = self._scope(conn, cat, request.building_id)
+            cat = self._cache.fresh()
+            if cat is None and request.building_id is not None:
+                # One building and no catalogue at hand (a command): read only that building,
+                # not the 60,000 desks and their neighbours of the whole catalogue.
+                found = _one_building_scope(conn, request.building_id)
+                if found is None:
+                    return RequestRefusal(ReportProblem.UNKNOWN_BUILDING, request.building_id)
+                scope = found
+            else:
+                cat = self._catalogue(conn)
+                if request.building_id is not None and request.building_id not in cat.buildings:
+                    return RequestRefusal(ReportProblem.UNKNOWN_BUILDING, request.building_id)
+                scope = self._scope(conn, cat, request.building_id)
             stays = request.building_id is not None
             rolled = self._rolled_through(conn, request, today) if self._use_rollup else None
             day_rows: list[DayPartRow] = []
@@ -232,7 +252,7 @@ class SqlUsage:
                     # may run side by side on two connections.
                     with ThreadPoolExecutor(max_workers=1) as pool:
                         later = pool.submit(self._in_own_transaction, _rollup_kind_rows_each, request.start,
-                                            rolled, sorted(cat.buildings))
+                                            rolled, [b.id for b in scope.buildings])
                         day_rows += _rollup_day_rows(conn, span, stays)
                         kind_rows += later.result()
                 else:
@@ -358,6 +378,39 @@ class SqlUsage:
         except Exception as exc:  # noqa: BLE001 - a chat reply, never a stack trace
             log.warning("usage summary failed: %s", type(exc).__name__)
             return UsageSummary(problem=ReportProblem.ERROR)
+
+
+def _one_building_scope(conn: Connection, building_id: str) -> Scope | None:
+    """The report scope of one building read directly (as ``load_catalogue`` builds it, without
+    the other buildings' desks and without neighbours); None when the building is unknown."""
+    row = conn.execute(select(buildings).where(buildings.c.id == building_id)).first()
+    if row is None:
+        return None
+    hours = tuple(OpeningHours(h.weekday, h.opens, h.closes) for h in conn.execute(
+        select(building_hours).where(building_hours.c.building_id == building_id).order_by(building_hours.c.weekday)))
+    closed = frozenset(_day(d) for d in conn.execute(
+        select(closures.c.day).where(closures.c.building_id == building_id)).scalars())
+    level = {f.id: f.level for f in conn.execute(
+        select(floors.c.id, floors.c.level).where(floors.c.building_id == building_id))}
+    building = Building(
+        id=row.id, name=row.name, address=row.address, city=row.city,
+        organisations=tuple(row.organisations or ()), aliases=tuple(row.aliases or ()), opening_hours=hours,
+        morning=(_time(row.morning_start), _time(row.morning_end)),
+        afternoon=(_time(row.afternoon_start), _time(row.afternoon_end)),
+        closures=closed, floors=tuple(sorted(set(level.values()))))
+    zs = {str(z.id): Zone(id=str(z.id), building_id=z.building_id, floor=level[z.floor_id], name=z.name,
+                          quiet=bool(z.quiet))
+          for z in conn.execute(select(zones).where(zones.c.building_id == building_id))}
+    refs = tuple(DeskRef(str(d.id), d.building_id, str(d.zone_id),
+                         desk_type(int(d.screens), bool(d.sit_stand), zs[str(d.zone_id)].quiet), bool(d.in_use))
+                 for d in conn.execute(select(desks.c.id, desks.c.building_id, desks.c.zone_id, desks.c.screens,
+                                              desks.c.sit_stand, desks.c.in_use)
+                                       .where(desks.c.building_id == building_id)))
+    return Scope((building,), zs, refs)
+
+
+def _time(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)
 
 
 # ---------------------------------------------------------------------------- the roll-up

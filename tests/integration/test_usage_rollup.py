@@ -125,3 +125,18 @@ def test_the_rollup_holds_counts_only(services: Services) -> None:
         "reserved", "checked_in", "released", "no_shows", "stay_minutes", "stays"}
     assert {c.name for c in usage_rollup_days.columns} == {"day", "rolled_at", "reservations"}
     assert set(FORMATS) >= {"json", "csv", "table"}
+
+
+def test_one_building_without_the_catalogue_gives_the_same_report(seeded: Services) -> None:
+    # A command has no catalogue at hand: one building is then read directly (its hours,
+    # closures, zones and desks), and the report is the same as from the cached catalogue.
+    from adapters.store.catalogue import CatalogueCache
+
+    warm = CatalogueCache(max_age=3600.0)
+    with seeded.engine.connect() as conn:
+        warm.get(conn)
+    anonymise(seeded.engine, NOW)
+    for request in (r for r in REQUESTS if r.building_id is not None):
+        assert SqlUsage(seeded.engine).report(request, NOW) == SqlUsage(seeded.engine, cache=warm).report(
+            request, NOW), request
+    assert SqlUsage(seeded.engine).building_ids() == ("alpha", "beta", "gamma")
