@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, or_, select, update
 
 from adapters.store.crypto import FieldCipher, cipher_for
 from adapters.store.engine import driver, read_when
@@ -59,16 +59,23 @@ def _lookup(cipher: FieldCipher, external_id: str):  # type: ignore[no-untyped-d
     return people.c.external_id.in_(sorted({hashed, external_id}))
 
 
+# Built once (every message of a new person runs them): the hashed id or, for rows written
+# before encryption was switched on, the plaintext one.
+_BY_EXTERNAL_ID = select(people).where(or_(people.c.external_id == bindparam("hashed"),
+                                           people.c.external_id == bindparam("plain")))
+_ADD_PERSON = insert(people).returning(people.c.id)
+
+
 class SqlPeopleRepository:
     def __init__(self, conn: Connection, cipher: FieldCipher | None = None) -> None:
         self._conn = conn
         self._cipher = cipher or cipher_for(conn)
 
     def by_external_id(self, external_id: str) -> Person | None:
-        rows = self._conn.execute(select(people).where(_lookup(self._cipher, external_id))).all()
+        hashed = self._cipher.lookup_hash(external_id)
+        rows = self._conn.execute(_BY_EXTERNAL_ID, {"hashed": hashed, "plain": external_id}).all()
         if not rows:
             return None
-        hashed = self._cipher.lookup_hash(external_id)
         row = next((r for r in rows if r.external_id == hashed), rows[0])
         return _person(row, self._cipher)
 
@@ -119,9 +126,8 @@ class SqlPeopleRepository:
         enc = c.encrypt(info.external_id, "external_id_enc") if hashed != info.external_id else None
         with translated():
             return int(self._conn.execute(
-                insert(people).values(external_id=hashed, external_id_enc=enc, audit_salt=secrets.token_hex(16),
-                                      created_at=now, last_active_at=now, **values)
-                .returning(people.c.id)).scalar_one())
+                _ADD_PERSON, dict(external_id=hashed, external_id_enc=enc, audit_salt=secrets.token_hex(16),
+                                  created_at=now, last_active_at=now, **values)).scalar_one())
 
     def update(self, person_id: int, info: PersonInfo, now: datetime) -> None:
         values = {f: self._cipher.encrypt(getattr(info, f), f) for f in _FIELDS if getattr(info, f) is not None}
