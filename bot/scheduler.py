@@ -31,6 +31,7 @@ from adapters.store.leases import Lease, ensure_table
 from adapters.store.people import reencrypt_people
 from adapters.store.retention import KindReport, Notice, due_notices, run_retention
 from adapters.store.tables import people
+from bot.job_loop import release_quietly, wait_or_stop
 from core.i18n import phrasing, text
 from core.messages import Reply
 from core.privacy.nights import next_run
@@ -167,14 +168,8 @@ async def run_night_jobs(services: Any, stop: asyncio.Event, *, clock: Clock = _
         except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
             log.error("night jobs failed: %s", type(exc).__name__)
         wake = (next_run(now, *([at] if at else [])) - now).total_seconds()
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=max(1.0, min(wake, sweep_seconds)))
-        except asyncio.TimeoutError:
-            pass
-    try:
-        await asyncio.to_thread(lease.release)
-    except Exception:  # noqa: BLE001 - shutting down
-        pass
+        await wait_or_stop(stop, max(1.0, min(wake, sweep_seconds)))
+    await release_quietly(lease)
 
 
 # ------------------------------------------------------------------ auto-release (issue 8)
@@ -230,14 +225,8 @@ async def run_usage_jobs(usage: Any, engine: Any, send: SendProactive | None, st
                 await auto_release_tick(usage, now, send)
         except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
             log.error("usage jobs failed: %s", type(exc).__name__)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=every)
-        except asyncio.TimeoutError:
-            pass
-    try:
-        await asyncio.to_thread(lease.release)
-    except Exception:  # noqa: BLE001 - shutting down
-        pass
+        await wait_or_stop(stop, every)
+    await release_quietly(lease)
 
 
 def auto_release_usage(services: Any) -> Any:

@@ -30,6 +30,7 @@ from typing import Any
 
 from adapters.store.leases import Lease, ensure_table
 from adapters.store.teams import SqlTeamStore
+from bot.job_loop import release_quietly, wait_or_stop
 from bot.team_chat import TeamSettings, load_team_settings
 from core.booking.api import AvailabilityQuery, BookingPort, BookingRequest, Where
 from core.booking.model import Part
@@ -224,14 +225,8 @@ async def run_team_jobs(services: Any, send_proactive: SendProactive, stop: asyn
                 await deliver(store, report, send_proactive, now)
         except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
             log.error("team jobs failed: %s", type(exc).__name__)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=settings.job_seconds)
-        except asyncio.TimeoutError:
-            pass
-    try:
-        await asyncio.to_thread(lease.release)
-    except Exception:  # noqa: BLE001 - shutting down
-        pass
+        await wait_or_stop(stop, settings.job_seconds)
+    await release_quietly(lease)
 
 
 async def deliver(store: SqlTeamStore, report: TickReport, send_proactive: SendProactive, now: datetime) -> int:

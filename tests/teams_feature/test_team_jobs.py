@@ -5,36 +5,18 @@ cluster contended by two group bookings (all-or-nothing)."""
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 
 from adapters.store.teams import SqlTeamStore
-from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from bot.team_chat import TeamSettings, load_team_settings
 from bot.team_jobs import team_tick
-from core.booking.api import AvailabilityQuery, BookingRequest, PersonInfo, Where
+from core.booking.api import AvailabilityQuery, BookingRequest, Where
 from core.teams.model import Claim, WaitEntry
 from core.teams.rules import claim_deadline, release_through, reminder_day
-
-MON = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
-FRI = date(2026, 11, 27)
-
-
-@pytest.fixture()
-def services(tmp_path: Path):
-    settings = replace(Settings.from_env({"WMS_DATA_DIR": str(tmp_path)}),
-                       database_url=f"sqlite:///{tmp_path / 'teams.sqlite3'}")
-    svc = bootstrap(settings)
-    yield svc
-    svc.dispose()
-
-
-def person(svc, name: str) -> int:
-    return svc.booking.ensure_person(PersonInfo(external_id=f"test:{name}", name=f"Canary {name}"), MON)
+from tests.teams_feature.team_fixtures import FRI, MON, person
 
 
 def test_rules_deadline_release_and_reminder_day():

@@ -5,38 +5,18 @@ latest wish; anyone else the job's default (Dutch)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, inspect
 
 from adapters.store.migrate import upgrade
 from adapters.store.teams import SqlTeamStore
-from bot.bootstrap import bootstrap
-from bot.settings import Settings
 from bot.team_chat import TeamSettings
 from bot.team_jobs import team_tick
-from core.booking.api import BookingRequest, PersonInfo, Where
+from core.booking.api import BookingRequest, Where
 from core.teams.model import WaitEntry
-
-MON = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
-TUE = date(2026, 11, 24)
-FRI = date(2026, 11, 27)
-
-
-@pytest.fixture()
-def services(tmp_path: Path):
-    settings = replace(Settings.from_env({"WMS_DATA_DIR": str(tmp_path)}),
-                       database_url=f"sqlite:///{tmp_path / 'teams.sqlite3'}")
-    svc = bootstrap(settings)
-    yield svc
-    svc.dispose()
-
-
-def person(svc, name: str) -> int:
-    return svc.booking.ensure_person(PersonInfo(external_id=f"test:{name}", name=f"Canary {name}"), MON)
+from tests.teams_feature.team_fixtures import FRI, MON, TUE, person
 
 
 def test_waitlist_notices_in_the_language_of_the_wish(services):

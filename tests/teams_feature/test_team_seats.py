@@ -6,41 +6,22 @@ released seats are told in the language the group was booked in. Migration 0008 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, delete, func, inspect, select
 
 from adapters.store.migrate import upgrade
 from adapters.store.tables import people
 from adapters.store.teams import SqlTeamStore, export_team_data, team_groups, team_seat_accepts
-from bot.bootstrap import bootstrap
-from bot.settings import Settings
 from bot.team_chat import TeamSettings, team_dialog_parts
 from bot.team_jobs import team_tick
-from core.booking.api import BookingRequest, PersonInfo, Where
+from core.booking.api import BookingRequest, Where
 from core.dialog.engine import Dialog
 from core.messages import Inbound, Sender
 from core.nlu import parse
 from core.teams.model import Poll, SeatState
-
-MON = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
-FRI = date(2026, 11, 27)
-
-
-@pytest.fixture()
-def services(tmp_path: Path):
-    settings = replace(Settings.from_env({"WMS_DATA_DIR": str(tmp_path)}),
-                       database_url=f"sqlite:///{tmp_path / 'teams.sqlite3'}")
-    svc = bootstrap(settings)
-    yield svc
-    svc.dispose()
-
-
-def person(svc, name: str) -> int:
-    return svc.booking.ensure_person(PersonInfo(external_id=f"test:{name}", name=f"Canary {name}"), MON)
+from tests.teams_feature.team_fixtures import FRI, MON, person
 
 
 class Chat:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from matrix_fakes import BOT, fake_channel, sync_answer, text_event
+from matrix_fakes import fake_channel, sync_answer, text_event
 
 from core.messages import Handler, Reply
 
