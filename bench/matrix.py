@@ -86,7 +86,6 @@ async def _round_trip(user: Any, room: str, text: str) -> float:
 
 async def run(messages: int, users: int) -> dict[str, Any]:
     h = _harness()
-    from sqlalchemy import create_engine  # noqa: F401  (engine comes from bootstrap)
 
     from adapters.matrix.logs import quiet_third_party_loggers
     from bot.bootstrap import bootstrap

@@ -8,7 +8,7 @@ are values, never exceptions escaping the service.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Protocol
 

@@ -18,7 +18,6 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import venv
 from dataclasses import dataclass, field

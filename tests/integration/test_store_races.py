@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from adapters.store.tables import reservations

@@ -16,7 +16,7 @@ from adapters.store.engine import make_engine
 from bot.bootstrap import SchemaNotCurrent, Services, bootstrap
 from core.dialog.ports import STATE_TTL_SECONDS
 
-from .conftest import NOW, make_settings
+from .conftest import make_settings
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 

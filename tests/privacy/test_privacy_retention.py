@@ -167,7 +167,7 @@ def test_after_deletion_nothing_of_the_person_is_left(services: Services) -> Non
     assert svc.booking.book(BookingRequest(pid, (date(2025, 11, 27),), Where("alpha"),
                                            source_message_id="matrix:$ev-kanarie"), book_at).ok
     svc.messages.record("matrix:$ev-kanarie", [{"text": "geboekt"}], book_at)
-    svc.conversations.save(f"matrix:!dm:example.org:@kanarieweg:example.org", {"lang": "nl"}, book_at)
+    svc.conversations.save("matrix:!dm:example.org:@kanarieweg:example.org", {"lang": "nl"}, book_at)
     anonymise(svc.engine, datetime(2025, 11, 28, 3, 0, tzinfo=UTC))
     assert canaries_in_tables(svc.engine, canaries) == []  # encrypted and hashed at rest already
     later = T0 + timedelta(days=400)
