@@ -30,6 +30,7 @@ from adapters.store.tables import (
     reservations,
 )
 from core.booking.api import PersonInfo
+from core.privacy.sharing import looks_like_email, normalise_name
 from core.booking.model import Person
 
 _FIELDS = ("name", "email", "phone", "department")
@@ -64,6 +65,51 @@ def _lookup(cipher: FieldCipher, external_id: str):  # type: ignore[no-untyped-d
 _BY_EXTERNAL_ID = select(people).where(or_(people.c.external_id == bindparam("hashed"),
                                            people.c.external_id == bindparam("plain")))
 _ADD_PERSON = insert(people).returning(people.c.id)
+
+
+def name_hash(cipher: FieldCipher, name: str | None) -> str | None:
+    """The keyed hash a person is found by with their full name (case and accents ignored)."""
+    key = normalise_name(name)
+    return cipher.lookup_hash(f"name\x1f{key}") if key else None
+
+
+def email_hash(cipher: FieldCipher, email: str | None) -> str | None:
+    """The keyed hash a person is found by with their e-mail address (case ignored)."""
+    key = (email or "").strip().lower()
+    return cipher.lookup_hash(f"email\x1f{key}") if key else None
+
+
+def _hashes(cipher: FieldCipher, fields: dict[str, str | None]) -> dict[str, str | None]:
+    """The lookup hashes that go with the given profile fields (only those given)."""
+    out: dict[str, str | None] = {}
+    if "name" in fields:
+        out["name_hash"] = name_hash(cipher, fields["name"])
+    if "email" in fields:
+        out["email_hash"] = email_hash(cipher, fields["email"])
+    return out
+
+
+def find_by_name_or_email(conn: Connection, wanted: str) -> list[int]:
+    """People whose full name (or e-mail address, when ``wanted`` looks like one) is ``wanted``,
+    through the keyed hash; profiles written before the hashes existed are compared decrypted."""
+    cipher = cipher_for(conn)
+    by_email = looks_like_email(wanted)
+    column, hashed = ((people.c.email_hash, email_hash(cipher, wanted)) if by_email
+                      else (people.c.name_hash, name_hash(cipher, wanted)))
+    if hashed is None:
+        return []
+    found = [int(r.id) for r in conn.execute(select(people.c.id).where(column == hashed)).all()]
+    value = people.c.email if by_email else people.c.name
+    legacy = conn.execute(select(people.c.id, value.label("value"))
+                          .where(column.is_(None), value.is_not(None))).all()
+    for row in legacy:
+        try:
+            plain = cipher.decrypt(row.value, "email" if by_email else "name")
+        except ValueError:
+            continue  # under a key that is not configured: not comparable
+        if (email_hash(cipher, plain) if by_email else name_hash(cipher, plain)) == hashed:
+            found.append(int(row.id))
+    return sorted(set(found))
 
 
 class SqlPeopleRepository:
@@ -122,6 +168,7 @@ class SqlPeopleRepository:
     def add(self, info: PersonInfo, now: datetime) -> int:
         c = self._cipher
         values = {f: c.encrypt(getattr(info, f), f) for f in _FIELDS}
+        values.update(_hashes(c, {"name": info.name, "email": info.email}))
         hashed = c.lookup_hash(info.external_id)
         enc = c.encrypt(info.external_id, "external_id_enc") if hashed != info.external_id else None
         with translated():
@@ -130,7 +177,9 @@ class SqlPeopleRepository:
                                   created_at=now, last_active_at=now, **values)).scalar_one())
 
     def update(self, person_id: int, info: PersonInfo, now: datetime) -> None:
-        values = {f: self._cipher.encrypt(getattr(info, f), f) for f in _FIELDS if getattr(info, f) is not None}
+        given = {f: getattr(info, f) for f in _FIELDS if getattr(info, f) is not None}
+        values = {f: self._cipher.encrypt(v, f) for f, v in given.items()}
+        values.update(_hashes(self._cipher, given))
         with translated():
             # Activity: a person who comes back before the retention deadline keeps the profile.
             self._conn.execute(update(people).where(people.c.id == person_id)
@@ -170,6 +219,7 @@ def update_profile(conn: Connection, person_id: int, now: datetime, **fields: st
         raise ValueError(f"not a profile field: {sorted(unknown)}")
     c = cipher_for(conn)
     values = {k: c.encrypt(v or None, k) for k, v in fields.items()}
+    values.update(_hashes(c, {k: v or None for k, v in fields.items()}))
     with translated():
         done = conn.execute(update(people).where(people.c.id == person_id)
                             .values(last_active_at=now, notice_sent_at=None, **values)).rowcount

@@ -43,6 +43,7 @@ from adapters.store.people import (
     SqlPeopleRepository,
     erase_person,
     export_person,
+    find_by_name_or_email,
     find_person_id,
     record_audit,
     update_profile,
@@ -56,8 +57,6 @@ from core.privacy.sharing import (
     Grant,
     Lookup,
     Scope,
-    exact_match,
-    looks_like_email,
     normalise_name,
 )
 
@@ -177,24 +176,12 @@ class SqlPrivacyStore:
         return out
 
     def find_people(self, name_or_email: str) -> tuple[int, ...]:
-        # Names and e-mail addresses are encrypted at rest and there is no keyed hash of the
-        # name yet: compare after decryption (a rare operation: granting by name).
+        # Granting needs the full name or the address: found through their keyed hashes.
         wanted = name_or_email.strip()
-        by_email = looks_like_email(wanted)
-        found = []
+        if not wanted:
+            return ()
         with self._engine.connect() as conn:
-            cipher = cipher_for(conn)
-            for row in conn.execute(select(people.c.id, people.c.name, people.c.email)).all():
-                try:
-                    if by_email:
-                        email = cipher.decrypt(row.email, "email")
-                        if email and email.strip().lower() == wanted.lower():
-                            found.append(int(row.id))
-                    elif exact_match(wanted, cipher.decrypt(row.name, "name")):
-                        found.append(int(row.id))
-                except ValueError:
-                    continue  # a value under an unknown key: not comparable, not a match
-        return tuple(found)
+            return tuple(find_by_name_or_email(conn, wanted))
 
     def log_lookup(self, sharer_id: int, viewer_id: int, now: datetime) -> None:
         with self._writer.connect() as conn, conn.begin():

@@ -167,6 +167,10 @@ people = Table(
     Column("external_id_enc", Text),
     Column("audit_salt", String(64)),
     Column("notice_sent_at", UTCDateTime),
+    # Keyed hashes (HMAC) of the normalised name and e-mail address: finding a colleague by full
+    # name or address without decrypting everyone's profile (migration 0009).
+    Column("name_hash", String(80), index=True),
+    Column("email_hash", String(80), index=True),
 )
 
 reservations = Table(

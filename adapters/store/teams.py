@@ -35,13 +35,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from adapters.store.crypto import cipher_for
 from adapters.store.engine import WRITE_OPTION
-from adapters.store.people import SqlPeopleRepository, find_person_id
-from adapters.store.tables import UTCDateTime, desks, metadata, people, reservations
+from adapters.store.people import SqlPeopleRepository, find_by_name_or_email, find_person_id
+from adapters.store.tables import UTCDateTime, desks, metadata, reservations
 from core.booking.model import ReservationStatus
 from core.i18n import LANGS
-from core.privacy.sharing import exact_match, looks_like_email, loose_match
+from core.privacy.sharing import looks_like_email, loose_match
 from core.teams.model import Claim, ClaimResult, Notice, Poll, Released, Seat, SeatState, SeatStatus, Team, WaitEntry
 
 log = logging.getLogger(__name__)
@@ -220,29 +219,17 @@ class SqlTeamStore:
             return bool(gone)
 
     def find_people(self, name_or_email: str, among: Iterable[int] = ()) -> tuple[int, ...]:
+        """The full name or address among everyone (keyed hash); else a first name or surname
+        among ``among`` (the asker's team), which are the only profiles decrypted."""
         wanted = (name_or_email or "").strip()
         if not wanted:
             return ()
-        near = set(among)
-        exact: list[int] = []
-        loose: list[int] = []
         with self._engine.connect() as conn:
-            cipher = cipher_for(conn)
-            for row in conn.execute(select(people.c.id, people.c.name, people.c.email)).all():
-                try:
-                    if looks_like_email(wanted):
-                        email = cipher.decrypt(row.email, "email")
-                        if email and email.strip().lower() == wanted.lower():
-                            exact.append(int(row.id))
-                        continue
-                    name = cipher.decrypt(row.name, "name")
-                except ValueError:
-                    continue  # a value under an unknown key: not comparable
-                if exact_match(wanted, name):
-                    exact.append(int(row.id))
-                elif int(row.id) in near and loose_match(wanted, name):
-                    loose.append(int(row.id))
-        return tuple(exact) or tuple(loose)
+            exact = find_by_name_or_email(conn, wanted)
+        if exact or looks_like_email(wanted):
+            return tuple(exact)
+        near = sorted(set(among))
+        return tuple(pid for pid, name in self.names(near).items() if loose_match(wanted, name)) if near else ()
 
     def names(self, person_ids: Iterable[int]) -> dict[int, str | None]:
         out: dict[int, str | None] = {}

@@ -89,3 +89,32 @@ def test_export_holds_only_the_persons_data(services: Services) -> None:
     assert doc["location_lookups"]["of_me"][0]["by"] == "Bob Bee"
     assert "Cy Cat" not in repr(doc)
     assert store.export(98765, NOW) is None
+
+
+def test_colleagues_are_found_by_keyed_hash_not_by_decrypting_everyone(services: Services) -> None:
+    """Full name (case and accents ignored) or address through people.name_hash / email_hash;
+    the columns hold HMACs, never the name; a correction moves the hash; an old row without
+    hashes is still found (by decryption) until its profile is written again."""
+    from sqlalchemy import update
+
+    from adapters.store.people import update_profile
+    from adapters.store.tables import people
+
+    store = SqlPrivacyStore(services.engine)
+    jose = services.booking.ensure_person(PersonInfo(external_id="test:jose", name="José de Vries",
+                                                     email="Jose.deVries@minbzk.example"), NOW)
+    assert store.find_people("jose DE vries") == (jose,)
+    assert store.find_people("jose.devries@MINBZK.example") == (jose,)
+    assert store.find_people("José") == ()  # a first name alone does not find anyone among everyone
+    with services.engine.connect() as conn:
+        row = conn.execute(select(people.c.name_hash, people.c.email_hash).where(people.c.id == jose)).one()
+    assert row.name_hash and "vries" not in row.name_hash.lower() and "jose" not in row.email_hash.lower()
+
+    with services.engine.begin() as conn:
+        assert update_profile(conn, jose, NOW, name="José van Dam")
+    assert store.find_people("jose de vries") == () and store.find_people("José van Dam") == (jose,)
+
+    with services.engine.begin() as conn:  # a profile written before migration 0009
+        conn.execute(update(people).where(people.c.id == jose).values(name_hash=None, email_hash=None))
+    assert store.find_people("jose van dam") == (jose,)
+    assert store.find_people("jose.devries@minbzk.example") == (jose,)
