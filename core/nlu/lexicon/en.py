@@ -198,6 +198,7 @@ INTENTS: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bshow\b.{0,20}\b(?:desk|location|spot|seat|whereabouts)\b.{0,10}\bto\b", 4.0),
         (r"\b(?:let|allow)\b.{0,30}\b(?:see|know|find)\b.{0,20}\bwhere i\b", 4.0),
         (r"\b(?:let|allow)\b.{0,30}\bsee\b.{0,10}\b(?:my|where)\b", 4.0),
+        (r"\b(?:may|can|could|are allowed to|is allowed to)\s+(?:see|know)\b.{0,12}\bwhere i(?:'m| am)?\s+(?:sit|sitting|work|working|am)\b", 4.0),
         (r"\b(?:turn|switch) on\b.{0,20}\bsharing\b|\bsharing on\b|\benable\b.{0,20}\bsharing\b", 4.5),
         (r"\b(?:can|may) see (?:my|where)\b", 3.0),
         (r"^(?:can|may)\s+[\w'-]+(?:\s+[\w'-]+)?\s+see\s+(?:my|where)\b", 3.8),
