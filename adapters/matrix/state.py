@@ -24,6 +24,8 @@ from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from adapters.store.engine import create_missing
+
 metadata = MetaData()
 
 state_table = Table(
@@ -83,7 +85,7 @@ class MatrixState:
         self._salt = hashlib.sha256(f"wms-matrix-user\x00{secret}\x00{self.account}".encode()).hexdigest()
 
     def ensure_tables(self) -> None:
-        metadata.create_all(self.engine, checkfirst=True)
+        create_missing(self.engine, metadata)
 
     def user_hash(self, user_id: str) -> str:
         return hashlib.sha256(f"{self._salt}\x00{user_id}".encode()).hexdigest()

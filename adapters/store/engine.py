@@ -206,3 +206,19 @@ def driver(conn: Any) -> Driver:
     if d is None:
         d = _DRIVERS[dialect.name] = Driver(dialect.name, dialect.loaded_dbapi)
     return d
+
+
+def create_missing(engine: Engine, metadata: Any, tables: Any = None) -> None:
+    """``metadata.create_all(checkfirst=True)`` that tolerates a concurrent creator.
+
+    The check and the ``CREATE`` are two steps: when another thread or instance creates the same
+    table in between, the ``CREATE`` fails ("already exists" on SQLite, a duplicate on
+    PostgreSQL). Then the check is simply made again, which now finds the table.
+    """
+    for attempt in range(3):
+        try:
+            metadata.create_all(engine, tables=tables, checkfirst=True)
+            return
+        except DBAPIError:
+            if attempt == 2:
+                raise

@@ -20,6 +20,8 @@ from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, sele
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from adapters.store.engine import create_missing
+
 metadata = MetaData()
 
 leases = Table(
@@ -33,7 +35,7 @@ leases = Table(
 
 def ensure_table(engine: Engine) -> None:
     """Create the lease table when it does not exist (only this table)."""
-    metadata.create_all(engine, tables=[leases], checkfirst=True)
+    create_missing(engine, metadata, tables=[leases])
 
 
 @dataclass

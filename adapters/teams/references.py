@@ -21,7 +21,7 @@ from sqlalchemy import Boolean, Column, DateTime, Engine, MetaData, String, Tabl
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from adapters.store.dialog_state import light_write
-from adapters.store.engine import WRITE_OPTION, write_gate
+from adapters.store.engine import WRITE_OPTION, create_missing, write_gate
 
 from .proactive import ConversationRef
 
@@ -81,7 +81,7 @@ class SqlReferenceStore:
         self._key = key
         self._seen: dict[str, ConversationRef] = {}
         self._on_driver = engine.dialect.name == "sqlite"
-        metadata.create_all(engine, checkfirst=True)
+        create_missing(engine, metadata)
 
     def user_hash(self, user_key: str) -> str:
         return hmac.new(self._key, user_key.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -110,3 +110,28 @@ def test_fence_sees_a_take_over_even_with_a_stalled_clock(engine):
     assert b.acquire()
     assert not a.held_by_me()  # the fence the Matrix channel asks before handling a sync answer
     assert b.held_by_me()
+
+
+def test_many_starters_create_the_lease_table_at_once(tmp_path):
+    """`wms-bot serve` starts several jobs that each make sure the table exists; on a new
+    database they race to create it, and none of them may fail."""
+    import threading
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'race.sqlite3'}", connect_args={"timeout": 30})
+    barrier, errors = threading.Barrier(8), []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            ensure_table(engine)
+        except Exception as exc:  # pragma: no cover - the failure this test is about
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Lease(engine, "n", "a").acquire()
+    engine.dispose()
