@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from adapters.store.crypto import cipher_for
-from adapters.store.engine import WRITE_OPTION, write_gate
+from adapters.store.engine import WRITE_OPTION, driver_error, light_write, sqlite_processors, write_gate
 from adapters.store.tables import conversation_state, handled_messages
 from core.dialog.ports import STATE_TTL_SECONDS
 
@@ -49,54 +49,8 @@ _D_STATE_UPSERT = ("INSERT INTO conversation_state (key, state, updated_at, expi
                    "expires_at = excluded.expires_at")
 
 
-def _sqlite_time() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
-    """How SQLAlchemy binds and reads these tables' times on SQLite (the same stored text)."""
-    from sqlalchemy.dialects import sqlite
-
-    dialect = sqlite.dialect()
-    impl = conversation_state.c.expires_at.type.dialect_impl(dialect)
-    return impl.bind_processor(dialect), impl.result_processor(dialect, None)  # type: ignore[return-value]
-
-
-_BIND_TIME, _READ_TIME = _sqlite_time()
-
-
-def _synchronous(db: sqlite3.Connection) -> int:
-    """The connection's ``PRAGMA synchronous`` (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA)."""
-    return int(db.execute("PRAGMA synchronous").fetchone()[0])
-
-
-def light_write(db: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
-    """Run ``statements`` in one write transaction on a SQLite driver connection (isolation
-    level None, the caller holds the write gate) and commit it without syncing the WAL to disk.
-
-    For records that are safe to lose in a power cut or an OS crash (not in a process crash:
-    the WAL is written before COMMIT returns; every reader sees the data at once): the message
-    log, dialog state and conversation references. The next commit at the store's own
-    ``synchronous`` level (a booking: FULL) syncs them with it. Saves one fsync per turn, which
-    every other writer of the process waited for. Raises ``sqlite3.Error``; rolls back then.
-    """
-    level = _synchronous(db)
-    lowered = level > 1
-    if lowered:
-        db.execute("PRAGMA synchronous = NORMAL")  # not allowed inside a transaction: set before BEGIN
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement, params in statements:
-                db.execute(statement, params)
-            db.commit()
-        finally:
-            if db.in_transaction:
-                db.rollback()
-    finally:
-        if lowered:
-            db.execute(f"PRAGMA synchronous = {level}")
-
-
-def _driver_error(statement: str, exc: sqlite3.Error) -> DBAPIError:
-    """A driver error as SQLAlchemy raises it (callers catch ``IntegrityError`` and friends)."""
-    return DBAPIError.instance(statement, None, exc, sqlite3.Error)
+# How SQLAlchemy binds and reads these tables' times on SQLite (the same stored text).
+_BIND_TIME, _READ_TIME = sqlite_processors(conversation_state.c.expires_at)
 
 
 def _state_upsert(dialect: str):  # type: ignore[no-untyped-def]
@@ -212,7 +166,7 @@ class SqlMessageLog:
                 replies, state, expires_at = fairy.dbapi_connection.execute(
                     _D_TURN_LOOKUP, (message_key, states._key(key))).fetchone()
             except sqlite3.Error as exc:
-                raise _driver_error(_D_TURN_LOOKUP, exc) from None
+                raise driver_error(_D_TURN_LOOKUP, exc) from None
             finally:
                 fairy.close()
             return self._decoded(replies), states._decoded(state, _READ_TIME(expires_at), now)
@@ -277,7 +231,7 @@ class SqlMessageLog:
             except sqlite3.IntegrityError:
                 return False  # recorded by another handler first: the caller saves the states apart
             except sqlite3.Error as exc:
-                raise _driver_error(_D_RECORD, exc) from None
+                raise driver_error(_D_RECORD, exc) from None
             finally:
                 fairy.close()
 

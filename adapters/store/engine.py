@@ -9,7 +9,7 @@ import weakref
 from datetime import date, datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -127,7 +127,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10,
         try:
             dbapi_connection.execute(statement)
         except sqlite3.Error as exc:  # as SQLAlchemy would raise it (e.g. OperationalError: locked)
-            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
+            raise driver_error(statement, exc) from None
 
     return engine
 
@@ -165,14 +165,15 @@ class Driver:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
         return value.isoformat(" ", "microseconds") if self.sqlite else value
 
-    @contextlib.contextmanager
-    def errors(self) -> Iterator[None]:
-        """Driver errors as the store's failures (what ``errors.translated`` does for SQLAlchemy's)."""
+    def execute(self, cursor: Any, statement: str, params: Any) -> Any:
+        """Run ``statement`` (``?`` placeholders) on a DB-API ``cursor`` and return the cursor;
+        driver errors become the store's failures (see :meth:`raise_for`)."""
         try:
-            yield
+            cursor.execute(statement if self.sqlite else self.sql(statement), params)
         except self.dbapi.Error as exc:
             self.raise_for(exc)
             raise
+        return cursor
 
     def raise_for(self, exc: BaseException) -> None:
         """Raise the store's failure for a driver error: :class:`Conflict` for a uniqueness rule,
@@ -222,3 +223,46 @@ def create_missing(engine: Engine, metadata: Any, tables: Any = None) -> None:
         except DBAPIError:
             if attempt == 2:
                 raise
+
+
+def driver_error(statement: str, exc: sqlite3.Error) -> DBAPIError:
+    """A SQLite driver error as SQLAlchemy raises it (callers catch ``IntegrityError`` and friends)."""
+    return DBAPIError.instance(statement, None, exc, sqlite3.Error)
+
+
+def sqlite_processors(column: Any) -> tuple[Any, Any]:
+    """How SQLAlchemy binds and reads ``column`` on SQLite (for driver SQL that must store and
+    read the very same text as the SQLAlchemy statements on that column)."""
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    impl = column.type.dialect_impl(dialect)
+    return impl.bind_processor(dialect), impl.result_processor(dialect, None)
+
+
+def light_write(db: sqlite3.Connection, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """Run ``statements`` in one write transaction on a SQLite driver connection (isolation
+    level None, the caller holds the write gate) and commit it without syncing the WAL to disk.
+
+    For records that are safe to lose in a power cut or an OS crash (not in a process crash:
+    the WAL is written before COMMIT returns; every reader sees the data at once): the message
+    log, dialog state and conversation references. The next commit at the store's own
+    ``synchronous`` level (a booking: FULL) syncs them with it. Saves one fsync per turn, which
+    every other writer of the process waited for. Raises ``sqlite3.Error``; rolls back then.
+    """
+    level = int(db.execute("PRAGMA synchronous").fetchone()[0])  # 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
+    lowered = level > 1
+    if lowered:
+        db.execute("PRAGMA synchronous = NORMAL")  # not allowed inside a transaction: set before BEGIN
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement, params in statements:
+                db.execute(statement, params)
+            db.commit()
+        finally:
+            if db.in_transaction:
+                db.rollback()
+    finally:
+        if lowered:
+            db.execute(f"PRAGMA synchronous = {level}")

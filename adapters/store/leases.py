@@ -96,14 +96,16 @@ class Lease:
                 .values(expires_ms=0)
             )
 
+    def _row(self):  # type: ignore[no-untyped-def]
+        with self.engine.connect() as conn:
+            return conn.execute(select(leases.c.holder, leases.c.expires_ms).where(leases.c.name == self.name)).first()
+
     def held_by_me(self) -> bool:
         """Whether the row still names this holder (a fence that needs no agreement on clocks)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(leases.c.holder).where(leases.c.name == self.name)).first()
+        row = self._row()
         return row is not None and row.holder == self.holder
 
     def held(self) -> bool:
         """Whether this holder has an unexpired lease right now."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(leases.c.holder, leases.c.expires_ms).where(leases.c.name == self.name)).first()
+        row = self._row()
         return row is not None and row.holder == self.holder and row.expires_ms >= self._now_ms()

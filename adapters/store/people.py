@@ -54,16 +54,15 @@ _D_DEPARTMENT = "SELECT id, department FROM people WHERE id = ?"
 _D_DEPARTMENTS = "SELECT id, department FROM people WHERE id IN ({})"
 
 
-def _lookup(cipher: FieldCipher, external_id: str):  # type: ignore[no-untyped-def]
-    hashed = cipher.lookup_hash(external_id)
-    # The plaintext alternative matches only rows written before encryption was switched on.
-    return people.c.external_id.in_(sorted({hashed, external_id}))
-
-
 # Built once (every message of a new person runs them): the hashed id or, for rows written
-# before encryption was switched on, the plaintext one.
-_BY_EXTERNAL_ID = select(people).where(or_(people.c.external_id == bindparam("hashed"),
-                                           people.c.external_id == bindparam("plain")))
+# before encryption was switched on, the plaintext one (see _external_id_params).
+_EXTERNAL_ID_MATCHES = or_(people.c.external_id == bindparam("hashed"), people.c.external_id == bindparam("plain"))
+_BY_EXTERNAL_ID = select(people).where(_EXTERNAL_ID_MATCHES)
+_ID_BY_EXTERNAL_ID = select(people.c.id).where(_EXTERNAL_ID_MATCHES)
+
+
+def _external_id_params(cipher: FieldCipher, external_id: str) -> dict[str, str]:
+    return {"hashed": cipher.lookup_hash(external_id), "plain": external_id}
 _ADD_PERSON = insert(people).returning(people.c.id)
 
 
@@ -93,21 +92,20 @@ def find_by_name_or_email(conn: Connection, wanted: str) -> list[int]:
     """People whose full name (or e-mail address, when ``wanted`` looks like one) is ``wanted``,
     through the keyed hash; profiles written before the hashes existed are compared decrypted."""
     cipher = cipher_for(conn)
-    by_email = looks_like_email(wanted)
-    column, hashed = ((people.c.email_hash, email_hash(cipher, wanted)) if by_email
-                      else (people.c.name_hash, name_hash(cipher, wanted)))
+    field_name, hash_of = ("email", email_hash) if looks_like_email(wanted) else ("name", name_hash)
+    hashed = hash_of(cipher, wanted)
     if hashed is None:
         return []
+    column, value = people.c[f"{field_name}_hash"], people.c[field_name]
     found = [int(r.id) for r in conn.execute(select(people.c.id).where(column == hashed)).all()]
-    value = people.c.email if by_email else people.c.name
     legacy = conn.execute(select(people.c.id, value.label("value"))
                           .where(column.is_(None), value.is_not(None))).all()
     for row in legacy:
         try:
-            plain = cipher.decrypt(row.value, "email" if by_email else "name")
+            plain = cipher.decrypt(row.value, field_name)
         except ValueError:
             continue  # under a key that is not configured: not comparable
-        if (email_hash(cipher, plain) if by_email else name_hash(cipher, plain)) == hashed:
+        if hash_of(cipher, plain) == hashed:
             found.append(int(row.id))
     return sorted(set(found))
 
@@ -118,26 +116,19 @@ class SqlPeopleRepository:
         self._cipher = cipher or cipher_for(conn)
 
     def by_external_id(self, external_id: str) -> Person | None:
-        hashed = self._cipher.lookup_hash(external_id)
-        rows = self._conn.execute(_BY_EXTERNAL_ID, {"hashed": hashed, "plain": external_id}).all()
+        params = _external_id_params(self._cipher, external_id)
+        rows = self._conn.execute(_BY_EXTERNAL_ID, params).all()
         if not rows:
             return None
+        hashed = params["hashed"]
         row = next((r for r in rows if r.external_id == hashed), rows[0])
         return _person(row, self._cipher)
 
     def get(self, person_id: int) -> Person | None:
         # Driver SQL on the transaction's DB-API connection (every booking reads its requester):
         # building and running a SQLAlchemy select cost ten times what SQLite needs for it.
-        d = driver(self._conn)
-        cur = self._conn.connection.cursor()
-        try:
-            cur.execute(_D_GET if d.sqlite else d.sql(_D_GET), (person_id,))
-            row = cur.fetchone()
-        except d.dbapi.Error as exc:
-            d.raise_for(exc)
-            raise
-        finally:
-            cur.close()
+        rows = self._driver_rows(_D_GET, (person_id,))
+        row = rows[0] if rows else None
         if row is None:
             return None
         pid, ext, ext_enc, name, email, phone, department, last_active_at = row
@@ -151,19 +142,18 @@ class SqlPeopleRepository:
         ids = sorted(set(person_ids))
         if not ids:
             return {}
-        d = driver(self._conn)
         sql = _D_DEPARTMENT if len(ids) == 1 else _D_DEPARTMENTS.format(", ".join("?" * len(ids)))
-        cur = self._conn.connection.cursor()
-        try:
-            cur.execute(sql if d.sqlite else d.sql(sql), ids)
-            rows = cur.fetchall()
-        except d.dbapi.Error as exc:
-            d.raise_for(exc)
-            raise
-        finally:
-            cur.close()
+        rows = self._driver_rows(sql, ids)
         decrypt = self._cipher.decrypt
         return {pid: decrypt(dept, "department") for pid, dept in rows}
+
+    def _driver_rows(self, statement: str, params: Any) -> list[Any]:
+        """Driver SQL on the transaction's DB-API connection (see ``engine.Driver``)."""
+        cur = self._conn.connection.cursor()
+        try:
+            return driver(self._conn).execute(cur, statement, params).fetchall()
+        finally:
+            cur.close()
 
     def add(self, info: PersonInfo, now: datetime) -> int:
         c = self._cipher
@@ -206,7 +196,7 @@ class Erased:
 
 def find_person_id(conn: Connection, external_id: str) -> int | None:
     """The internal id of the person with this channel id (``<channel>:<id>``), or None."""
-    row = conn.execute(select(people.c.id).where(_lookup(cipher_for(conn), external_id))).first()
+    row = conn.execute(_ID_BY_EXTERNAL_ID, _external_id_params(cipher_for(conn), external_id)).first()
     return int(row.id) if row else None
 
 

@@ -120,13 +120,7 @@ class SqlReservationRepository:
 
     def _fetch(self, statement: str, params: Sequence[Any]) -> list[Any]:
         cur = self._cur if self._cur is not None else self._cursor()
-        d = self._d
-        try:  # not d.errors(): a generator context manager costs more than the statement
-            cur.execute(statement if d.sqlite else d.sql(statement), params)
-            return cur.fetchall()
-        except d.dbapi.Error as exc:
-            d.raise_for(exc)
-            raise
+        return self._d.execute(cur, statement, params).fetchall()
 
     def taken(self, building_id: str, day: date, parts: Iterable[Part]) -> set[str]:
         if self._lock_days and (building_id, day) not in self._locked:
@@ -206,12 +200,7 @@ class SqlReservationRepository:
                 raise Conflict("message")
             return
         cur = self._cur if self._cur is not None else self._cursor()
-        d = self._d
-        try:
-            cur.execute(d.sql(_D_CLAIM), (source_message_id, d.when(now)))
-        except d.dbapi.Error as exc:
-            d.raise_for(exc)
-            raise
+        self._d.execute(cur, _D_CLAIM, (source_message_id, self._d.when(now)))
 
     def by_source_message(self, source_message_id: str) -> list[Reservation]:
         rows = self._conn.execute(_BY_SOURCE, {"m": source_message_id}).all()

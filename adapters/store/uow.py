@@ -17,10 +17,9 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
 from adapters.store.catalogue import CatalogueCache
-from adapters.store.engine import WRITE_OPTION, write_gate
+from adapters.store.engine import WRITE_OPTION, driver_error, write_gate
 from adapters.store.errors import translated
 from adapters.store.people import SqlPeopleRepository
 from adapters.store.reservations import SqlReservationRepository
@@ -106,7 +105,7 @@ def _begin_on_driver(engine: Engine, write: bool) -> DriverConnection:
         fairy.close()
         if isinstance(exc, sqlite3.OperationalError):  # locked beyond the busy timeout
             raise StoreBusy(type(exc).__name__) from None
-        raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
+        raise driver_error(statement, exc) from None
     except BaseException:
         fairy.close()
         raise

@@ -18,10 +18,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, Engine, MetaData, String, Table, bindparam, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from adapters.store.dialog_state import light_write
-from adapters.store.engine import WRITE_OPTION, create_missing, write_gate
+from adapters.store.engine import WRITE_OPTION, create_missing, driver_error, light_write, sqlite_processors, write_gate
 
 from .proactive import ConversationRef
 
@@ -56,14 +55,7 @@ _D_UPSERT = (f"INSERT INTO teams_conversation_refs (conversation_id, {', '.join(
              + ", ".join(f"{name} = excluded.{name}" for name in (*_STORED, "updated_at")))
 
 
-def _sqlite_time_binder() -> Any:
-    from sqlalchemy.dialects import sqlite
-
-    dialect = sqlite.dialect()
-    return refs.c.updated_at.type.dialect_impl(dialect).bind_processor(dialect)
-
-
-_BIND_TIME = _sqlite_time_binder()
+_BIND_TIME, _ = sqlite_processors(refs.c.updated_at)
 
 
 class SqlReferenceStore:
@@ -137,7 +129,7 @@ class SqlReferenceStore:
                 finally:
                     fairy.close()
         except sqlite3.Error as exc:  # as SQLAlchemy would raise it
-            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from None
+            raise driver_error(statement, exc) from None
 
     def for_user(self, user_key: str) -> ConversationRef | None:
         query = select(refs).where(refs.c.user_hash == self.user_hash(user_key)).order_by(refs.c.updated_at.desc()).limit(1)
