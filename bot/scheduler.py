@@ -27,11 +27,11 @@ from sqlalchemy import update
 
 from adapters.store.anonymise import AnonymiseReport, anonymise, truncate_wal
 from adapters.store.engine import WRITE_OPTION
-from adapters.store.leases import Lease, ensure_table
+from adapters.store.leases import Lease
 from adapters.store.people import reencrypt_people
 from adapters.store.retention import KindReport, Notice, due_notices, run_retention
 from adapters.store.tables import people
-from bot.job_loop import release_quietly, wait_or_stop
+from bot.job_loop import run_leased
 from core.i18n import phrasing, text
 from core.messages import Reply
 from core.privacy.nights import next_run
@@ -151,25 +151,21 @@ async def run_night_jobs(services: Any, stop: asyncio.Event, *, clock: Clock = _
     lease = Lease(services.engine, LEASE_NAME, holder or uuid.uuid4().hex, ttl=LEASE_TTL_SECONDS)
     at = services.privacy.anonymise_at if services.privacy is not None else None
     last_night_check: datetime | None = None
-    table_ready = False
-    while not stop.is_set():
-        now = clock()
-        try:
-            if not table_ready:
-                await asyncio.to_thread(ensure_table, services.engine)
-                table_ready = True
-            if await asyncio.to_thread(lease.acquire):
-                night_due = last_night_check is None or next_run(last_night_check, *([at] if at else [])) <= now
-                if night_due:
-                    await run_due(services, now, notify)
-                    last_night_check = now
-                else:
-                    await asyncio.to_thread(sweep, services, now)
-        except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
-            log.error("night jobs failed: %s", type(exc).__name__)
+
+    async def work(now: datetime) -> None:
+        nonlocal last_night_check
+        night_due = last_night_check is None or next_run(last_night_check, *([at] if at else [])) <= now
+        if night_due:
+            await run_due(services, now, notify)
+            last_night_check = now
+        else:
+            await asyncio.to_thread(sweep, services, now)
+
+    def pause(now: datetime) -> float:
         wake = (next_run(now, *([at] if at else [])) - now).total_seconds()
-        await wait_or_stop(stop, max(1.0, min(wake, sweep_seconds)))
-    await release_quietly(lease)
+        return max(1.0, min(wake, sweep_seconds))
+
+    await run_leased(lease, stop, clock, work, pause, "night jobs")
 
 
 # ------------------------------------------------------------------ auto-release (issue 8)
@@ -214,19 +210,11 @@ async def run_usage_jobs(usage: Any, engine: Any, send: SendProactive | None, st
     """Run the auto-release every ``every`` seconds until ``stop`` is set; only the holder of the
     ``usage-jobs`` lease works (several instances on one database). Never raises."""
     lease = Lease(engine, USAGE_LEASE_NAME, holder or uuid.uuid4().hex, ttl=max(60.0, every * 3))
-    table_ready = False
-    while not stop.is_set():
-        now = clock()
-        try:
-            if not table_ready:
-                await asyncio.to_thread(ensure_table, engine)
-                table_ready = True
-            if await asyncio.to_thread(lease.acquire):
-                await auto_release_tick(usage, now, send)
-        except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
-            log.error("usage jobs failed: %s", type(exc).__name__)
-        await wait_or_stop(stop, every)
-    await release_quietly(lease)
+
+    async def work(now: datetime) -> None:
+        await auto_release_tick(usage, now, send)
+
+    await run_leased(lease, stop, clock, work, lambda _now: every, "usage jobs")
 
 
 def auto_release_usage(services: Any) -> Any:

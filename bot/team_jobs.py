@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from adapters.store.leases import Lease, ensure_table
+from adapters.store.leases import Lease
 from adapters.store.teams import SqlTeamStore
-from bot.job_loop import release_quietly, wait_or_stop
+from bot.job_loop import run_leased
 from bot.team_chat import TeamSettings, load_team_settings
 from core.booking.api import AvailabilityQuery, BookingPort, BookingRequest, Where
 from core.booking.model import Part
@@ -213,20 +213,12 @@ async def run_team_jobs(services: Any, send_proactive: SendProactive, stop: asyn
     settings = load_team_settings(services.settings)
     store = SqlTeamStore(services.engine)
     lease = Lease(services.engine, LEASE_NAME, holder or uuid.uuid4().hex, ttl=max(60.0, settings.job_seconds * 3))
-    table_ready = False
-    while not stop.is_set():
-        now = clock()
-        try:
-            if not table_ready:
-                await asyncio.to_thread(ensure_table, services.engine)
-                table_ready = True
-            if await asyncio.to_thread(lease.acquire):
-                report = await asyncio.to_thread(team_tick, store, services.booking, settings, now)
-                await deliver(store, report, send_proactive, now)
-        except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
-            log.error("team jobs failed: %s", type(exc).__name__)
-        await wait_or_stop(stop, settings.job_seconds)
-    await release_quietly(lease)
+
+    async def work(now: datetime) -> None:
+        report = await asyncio.to_thread(team_tick, store, services.booking, settings, now)
+        await deliver(store, report, send_proactive, now)
+
+    await run_leased(lease, stop, clock, work, lambda _now: settings.job_seconds, "team jobs")
 
 
 async def deliver(store: SqlTeamStore, report: TickReport, send_proactive: SendProactive, now: datetime) -> int:
