@@ -458,21 +458,7 @@ class TeamFlows:
 
     def _accept(self, turn: Turn, waiting: list[SeatStatus]) -> list[Reply]:
         self.store.accept(turn.person_id, [h.seat for h in waiting], turn.now)
-        me = self.store.names([turn.person_id]).get(turn.person_id) or ""
-        told: list[Notice] = []
-        bookers = {h.seat.booked_by_id for h in waiting if h.seat.booked_by_id not in (None, turn.person_id)}
-        # The booker hears it in the language of the group's booking, else the one they last used.
-        group_lang = self.store.group_langs(h.seat.group_id for h in waiting) if bookers else {}
-        known = self.store.langs(b for b in bookers if b is not None) if bookers else {}
-        for h in waiting:
-            booker = h.seat.booked_by_id
-            if booker is not None and booker != turn.person_id:
-                lang = group_lang.get(h.seat.group_id) or known.get(booker, turn.lang)
-                told.append(Notice(person_id=booker, key="team.notice.accepted", lang=lang,
-                                   values={"name": me, "desk": h.seat.desk_code,
-                                           "day": say_day(h.seat.day, lang, turn.today)}))
-        if told:
-            self.store.notify(told, turn.now)
+        self._tell_bookers(turn, [h.seat for h in waiting], "team.notice.accepted")
         lines = [turn.t("team.accept.done", desk=h.seat.desk_code, building=render.place(turn, h.seat.building_id),
                         day=render.one_day(turn, h.seat.day)) for h in sorted(waiting, key=lambda h: h.seat.day)]
         return [turn.reply(*lines, closes=True)]
@@ -492,23 +478,25 @@ class TeamFlows:
             finally:
                 turn.booking = inner
             gone = [held[(b.group_id, b.day)] for b in rec.cancelled if (b.group_id, b.day) in held]
-            self._tell_declined(turn, gone)
+            self._tell_bookers(turn, gone, "team.notice.declined")
             return replies
         return run
 
-    def _tell_declined(self, turn: Turn, seats: list[Seat]) -> None:
-        bookers = {s.booked_by_id for s in seats if s.booked_by_id not in (None, turn.person_id)}
+    def _tell_bookers(self, turn: Turn, seats: list[Seat], key: str) -> None:
+        """Tell the booker of each seat (when that is someone else) what this person did with it,
+        in the language the group was booked in, else the one the booker last used."""
+        bookers = {s.booked_by_id for s in seats if s.booked_by_id is not None and s.booked_by_id != turn.person_id}
         if not bookers:
             return
         group_lang = self.store.group_langs(s.group_id for s in seats)
-        known = self.store.langs(b for b in bookers if b is not None)
+        known = self.store.langs(bookers)
         me = self.store.names([turn.person_id]).get(turn.person_id) or ""
         notices = []
         for s in seats:
-            if s.booked_by_id is None or s.booked_by_id == turn.person_id:
+            if s.booked_by_id not in bookers:
                 continue
             lang = group_lang.get(s.group_id) or known.get(s.booked_by_id, turn.lang)
-            notices.append(Notice(person_id=s.booked_by_id, key="team.notice.declined", lang=lang,
+            notices.append(Notice(person_id=s.booked_by_id, key=key, lang=lang,
                                   values={"name": me, "desk": s.desk_code, "day": say_day(s.day, lang, turn.today)}))
         self.store.notify(notices, turn.now)
 
@@ -532,7 +520,7 @@ class TeamFlows:
         seats = tuple(s for s in seats if not asked or s.seat.day in asked)
         if not seats or not replies:
             return replies
-        lines = [line for line in self._status_lines(turn, seats, detail=False)]
+        lines = self._status_lines(turn, seats, detail=False)
         last = replies[-1]
         replies[-1] = replace(last, text="\n".join([last.text, *lines, turn.t("team.status.more")]))
         return replies
