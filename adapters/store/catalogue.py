@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time as monotonic_clock
 from datetime import date, time
+from typing import Any, Iterable
 
 from sqlalchemy import Connection, select
 
@@ -52,18 +53,8 @@ def load_catalogue(conn: Connection, version: int) -> Catalogue:
     for row in conn.execute(select(floors.c.id, floors.c.building_id, floors.c.level)):
         levels.setdefault(row.building_id, set()).add(row.level)
         floor_level[row.id] = row.level
-    blds = [
-        Building(
-            id=row.id, name=row.name, address=row.address, city=row.city,
-            organisations=tuple(row.organisations or ()), aliases=tuple(row.aliases or ()),
-            opening_hours=tuple(hours.get(row.id, ())),
-            morning=(_t(row.morning_start), _t(row.morning_end)),
-            afternoon=(_t(row.afternoon_start), _t(row.afternoon_end)),
-            closures=frozenset(closed.get(row.id, ())),
-            floors=tuple(sorted(levels.get(row.id, ()))),
-        )
-        for row in conn.execute(select(buildings))
-    ]
+    blds = [building_from_row(row, hours.get(row.id, ()), closed.get(row.id, ()), levels.get(row.id, ()))
+            for row in conn.execute(select(buildings))]
     zs = [Zone(id=str(row.id), building_id=row.building_id, floor=floor_level[row.floor_id], name=row.name,
                quiet=bool(row.quiet)) for row in conn.execute(select(zones))]
     zone_by_id = {z.id: z for z in zs}
@@ -79,6 +70,20 @@ def load_catalogue(conn: Connection, version: int) -> Catalogue:
     in_use = {d.id for d in ds}
     ds = [d if set(d.neighbours) <= in_use else _without(d, in_use) for d in ds]
     return Catalogue.build(blds, zs, ds, version)
+
+
+def building_from_row(row: Any, opening_hours: Iterable[OpeningHours], closed: Iterable[date],
+                      levels: Iterable[int]) -> Building:
+    """A ``buildings`` row with its opening hours, closure days and floor levels as a :class:`Building`."""
+    return Building(
+        id=row.id, name=row.name, address=row.address, city=row.city,
+        organisations=tuple(row.organisations or ()), aliases=tuple(row.aliases or ()),
+        opening_hours=tuple(opening_hours),
+        morning=(_t(row.morning_start), _t(row.morning_end)),
+        afternoon=(_t(row.afternoon_start), _t(row.afternoon_end)),
+        closures=frozenset(closed),
+        floors=tuple(sorted(set(levels))),
+    )
 
 
 def _without(d: Desk, in_use: set[str]) -> Desk:

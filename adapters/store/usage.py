@@ -18,7 +18,7 @@ from typing import Iterable, Mapping
 from sqlalchemy import Connection, Date, Engine, case, func, insert, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.store.catalogue import CatalogueCache
+from adapters.store.catalogue import CatalogueCache, building_from_row
 from adapters.store.engine import WRITE_OPTION, is_sqlite
 from adapters.store.people import SqlPeopleRepository
 from adapters.store.tables import (
@@ -33,7 +33,7 @@ from adapters.store.tables import (
     zones,
 )
 from core.booking.days import HolidayCalendar
-from core.booking.model import Building, OpeningHours, Part, Zone
+from core.booking.model import OpeningHours, Part, Zone
 from core.booking.rules import Rules
 from core.clock import local_today
 from core.messages import Attachment
@@ -392,12 +392,7 @@ def _one_building_scope(conn: Connection, building_id: str) -> Scope | None:
         select(closures.c.day).where(closures.c.building_id == building_id)).scalars())
     level = {f.id: f.level for f in conn.execute(
         select(floors.c.id, floors.c.level).where(floors.c.building_id == building_id))}
-    building = Building(
-        id=row.id, name=row.name, address=row.address, city=row.city,
-        organisations=tuple(row.organisations or ()), aliases=tuple(row.aliases or ()), opening_hours=hours,
-        morning=(_time(row.morning_start), _time(row.morning_end)),
-        afternoon=(_time(row.afternoon_start), _time(row.afternoon_end)),
-        closures=closed, floors=tuple(sorted(set(level.values()))))
+    building = building_from_row(row, hours, closed, level.values())
     zs = {str(z.id): Zone(id=str(z.id), building_id=z.building_id, floor=level[z.floor_id], name=z.name,
                           quiet=bool(z.quiet))
           for z in conn.execute(select(zones).where(zones.c.building_id == building_id))}
@@ -407,10 +402,6 @@ def _one_building_scope(conn: Connection, building_id: str) -> Scope | None:
                                               desks.c.sit_stand, desks.c.in_use)
                                        .where(desks.c.building_id == building_id)))
     return Scope((building,), zs, refs)
-
-
-def _time(value: time | str) -> time:
-    return value if isinstance(value, time) else time.fromisoformat(value)
 
 
 # ---------------------------------------------------------------------------- the roll-up
