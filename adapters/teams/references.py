@@ -61,9 +61,10 @@ _BIND_TIME, _ = sqlite_processors(refs.c.updated_at)
 class SqlReferenceStore:
     """A :class:`~adapters.teams.proactive.ReferenceStore` on SQLAlchemy (SQLite or PostgreSQL).
 
-    Writes happen only when a reference is new or changed: known references are cached per
-    process (the per-message cost is a dictionary lookup), and an unknown one is first read
-    (after a restart most are stored already and unchanged: a read, no write and no sync).
+    Writes happen only when a reference is new or changed: the endpoint keeps the references it
+    stored in memory and calls :meth:`save` only for others (the per-message cost is a dictionary
+    lookup), and :meth:`save` first reads the stored one (after a restart most are stored
+    already and unchanged: a read, no write and no sync).
     Writes queue on the store's write gate like every other SQLite writer of the process.
     """
 
@@ -71,7 +72,6 @@ class SqlReferenceStore:
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})  # built once: not cheap
         self._key = key
-        self._seen: dict[str, ConversationRef] = {}
         self._on_driver = engine.dialect.name == "sqlite"
         create_missing(engine, metadata)
 
@@ -79,8 +79,6 @@ class SqlReferenceStore:
         return hmac.new(self._key, user_key.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def save(self, ref: ConversationRef) -> None:
-        if self._seen.get(ref.conversation_id) == ref:
-            return
         row = {
             "service_url": ref.service_url,
             "tenant_id": ref.tenant_id,
@@ -104,9 +102,6 @@ class SqlReferenceStore:
                                     conn.execute(_INSERT, values)
                             except IntegrityError:  # another instance inserted it first: update that row
                                 conn.execute(_UPDATE, values)
-        if len(self._seen) > 50_000:
-            self._seen.clear()
-        self._seen[ref.conversation_id] = ref
 
     def _save_on_driver(self, conversation_id: str, row: dict[str, Any]) -> None:
         values = tuple(row[name] for name in _STORED)
@@ -142,7 +137,6 @@ class SqlReferenceStore:
         with write_gate(self._engine), self._writer.connect() as conn:
             with conn.begin():
                 removed = conn.execute(delete(refs).where(refs.c.user_hash == self.user_hash(user_key))).rowcount
-        self._seen = {k: v for k, v in self._seen.items() if v.user_key != user_key}
         return int(removed or 0)
 
     def _one(self, query, user_key: str | None) -> ConversationRef | None:  # type: ignore[no-untyped-def]
