@@ -63,14 +63,17 @@ class ReservationRepository(Protocol):
         """Insert; raises :class:`Conflict` (``desk``/``person``) when the database refuses."""
         ...
 
-    def claim_message(self, source_message_id: str, now: datetime) -> None:
-        """Make sure this chat message books once: raises ``Conflict("message")`` if it booked
-        before (or is booking now in a concurrent transaction). The store records the claim
-        with the transaction (a key row), or, where its writers are serialised, recognises the
-        message by the reservations that carry it."""
+    def claim_message(self, source_message_id: str, booked_by_id: int, now: datetime) -> None:
+        """Make sure this chat message of ``booked_by_id`` books once: raises
+        ``Conflict("message")`` if it booked before (or is booking now in a concurrent
+        transaction). The store records the claim with the transaction (a key row), or, where
+        its writers are serialised, recognises the message by the booker's reservations that
+        carry it."""
         ...
 
-    def by_source_message(self, source_message_id: str) -> list[Reservation]: ...
+    def by_source_message(self, source_message_id: str, booked_by_id: int) -> list[Reservation]:
+        """The reservations booked by ``booked_by_id`` through this message (any status)."""
+        ...
 
     def get(self, ids: Iterable[int]) -> list[Reservation]: ...
 

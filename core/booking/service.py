@@ -180,9 +180,13 @@ class BookingService:
         Profile fields given are stored (cut to a sane length); returns 0 when the external
         id is unusable (empty or longer than 255 characters) or the store is down.
         """
+        return self.identify(info, now)[0]
+
+    def identify(self, info: PersonInfo, now: datetime) -> tuple[int, bool]:
+        """:meth:`ensure_person` and whether this call created the person."""
         ext = info.external_id if isinstance(getattr(info, "external_id", None), str) else ""
         if not ext.strip() or len(ext) > _MAX_ID:
-            return 0
+            return 0, False
         limit = self.rules.max_text
         clean = PersonInfo(external_id=ext, name=_clip(info.name, limit), email=_clip(info.email, 254),
                            phone=_clip(info.phone, 40), department=_clip(info.department, limit))
@@ -190,14 +194,15 @@ class BookingService:
             with self._uow(write=False) as uow:
                 known = uow.people.by_external_id(ext)
             if known is not None and self._unchanged(known, _fill_only(known, clean), now):
-                return known.id
+                return known.id, False
         except Exception as exc:
             log.error("ensure_person failed: %s", type(exc).__name__)
-            return 0
+            return 0, False
         for _ in range(3):
             try:
                 with self._uow(write=True) as uow:
                     person = uow.people.by_external_id(ext)
+                    created = person is None
                     if person is None:
                         pid = uow.people.add(clean, now)
                     else:
@@ -206,13 +211,13 @@ class BookingService:
                         # (rectification) is not overwritten by the next message's profile.
                         uow.people.update(pid, _fill_only(person, clean), now)
                     uow.commit()
-                    return pid
+                    return pid, created
             except (Conflict, StoreBusy):
                 continue  # created concurrently by another handler: read it next round
             except Exception as exc:
                 log.error("ensure_person failed: %s", type(exc).__name__)
-                return 0
-        return 0
+                return 0, False
+        return 0, False
 
     @staticmethod
     def _unchanged(known: Person, info: PersonInfo, now: datetime) -> bool:
@@ -378,9 +383,10 @@ class BookingService:
         if msg is not None and (not isinstance(msg, str) or not msg or len(msg) > _MAX_ID):
             raise _Refused(Refusal.INVALID, "source_message_id")
         # A retried message is answered from inside the write transaction (see _attempt).
-        return self._run_write(lambda uow: self._attempt(uow, req, now, ()), lambda: req, now)
+        return self._run_write(lambda uow, checked: self._attempt(uow, req, now, (), checked=checked),
+                               lambda: req, now)
 
-    def _run_write(self, attempt: Callable[[UnitOfWork], BookingResult | _NothingFree],
+    def _run_write(self, attempt: Callable[[UnitOfWork, bool], BookingResult | _NothingFree],
                    request: Callable[[], BookingRequest], now: datetime) -> BookingResult:
         """Run ``attempt`` in a write transaction; a desk lost in a race retries with another.
 
@@ -393,17 +399,21 @@ class BookingService:
             return BookingResult(ok=False, refusal=r.refusal, detail=r.detail, refused_dates=r.dates,
                                  alternatives=self._alternatives(request(), r.building, now))
 
-    def _run_write_once(self, attempt: Callable[[UnitOfWork], BookingResult | _NothingFree],
+    def _run_write_once(self, attempt: Callable[[UnitOfWork, bool], BookingResult | _NothingFree],
                         request: Callable[[], BookingRequest], now: datetime) -> BookingResult:
+        """``attempt(uow, checked)``: the first try leaves "already booked" to the database (its
+        unique index on person, day and part refuses the insert); after such a refusal the
+        try is made again with ``checked``, reading the person's bookings to answer with them."""
         req = request()
         raced = False
+        checked = False
         busy = 0
         tries = 0
         while tries <= self.rules.race_retries:
             tries += 1
             try:
                 with self._uow(write=True) as uow:
-                    outcome = attempt(uow)
+                    outcome = attempt(uow, checked)
                     if isinstance(outcome, BookingResult):
                         if outcome.ok and not outcome.replayed:
                             uow.commit()
@@ -412,9 +422,14 @@ class BookingService:
                 if c.kind == "message" and req.source_message_id:
                     # Handled before: answer with what it booked (nothing left to show when
                     # those reservations have since been anonymised).
-                    return self._replay(req.source_message_id) or BookingResult(ok=True, replayed=True)
+                    return (self._replay(req.source_message_id, req.requester_id)
+                            or BookingResult(ok=True, replayed=True))
                 if c.kind == "person":
-                    raise _Refused(Refusal.ALREADY_BOOKED) from None
+                    if checked:  # a concurrent booking of the same person in between
+                        raise _Refused(Refusal.ALREADY_BOOKED) from None
+                    checked = True
+                    tries -= 1
+                    continue
                 raced = True
                 continue
             except StoreBusy:
@@ -430,21 +445,24 @@ class BookingService:
                                  alternatives=self._alternatives(req, outcome.building, now))
         return BookingResult(ok=False, refusal=Refusal.TAKEN, refused_dates=tuple(sorted(set(req.dates))))
 
-    def _replay(self, msg: str) -> BookingResult | None:
+    def _replay(self, msg: str, booked_by_id: int) -> BookingResult | None:
         with self._uow(write=False) as uow:
-            rows = uow.reservations.by_source_message(msg)
+            rows = uow.reservations.by_source_message(msg, booked_by_id)
             return _replayed(rows, uow.catalogue()) if rows else None
 
-    def _attempt(self, uow: UnitOfWork, req: BookingRequest, now: datetime,
-                 prefer_desks: tuple[str, ...], claim: bool = True) -> BookingResult | _NothingFree:
+    def _attempt(self, uow: UnitOfWork, req: BookingRequest, now: datetime, prefer_desks: tuple[str, ...],
+                 claim: bool = True, checked: bool = True) -> BookingResult | _NothingFree:
+        """One try in ``uow``. ``checked``: read the people's bookings first and refuse with
+        them (ALREADY_BOOKED); else the database's unique index refuses the insert (``Conflict``
+        "person") and the caller tries again with ``checked``."""
         cat = uow.catalogue()
-        if req.source_message_id and claim:
-            # Claimed first: a retry (even a concurrent twin, which waits here on PostgreSQL)
-            # gets Conflict("message") and replays; a refusal rolls the claim back.
-            uow.reservations.claim_message(req.source_message_id, now)
         requester = req.requester_id
         if isinstance(requester, bool) or not isinstance(requester, int):
             raise _Refused(Refusal.INVALID, "unknown_person")
+        if req.source_message_id and claim:
+            # Claimed first: a retry (even a concurrent twin, which waits here on PostgreSQL)
+            # gets Conflict("message") and replays; a refusal rolls the claim back.
+            uow.reservations.claim_message(req.source_message_id, requester, now)
         days = tuple(sorted(set(req.dates)))
         # The contract: missing entries are open seats; only a single desk without a list is
         # the requester's own.
@@ -476,7 +494,8 @@ class BookingService:
                 r.building = b
                 first_refusal = first_refusal or r
                 continue
-            self._check_people(uow, cat, owners, held)
+            if checked:
+                self._check_people(uow, cat, owners, held)
             pref = self._preference(uow, cat, requester, b.id, prefer_desks)
             chosen: dict[date, tuple[Desk, ...]] = {}
             for d in days:
@@ -687,9 +706,11 @@ class BookingService:
                 raise _Refused(Refusal.INVALID, "source_message_id")
             holder: dict[str, BookingRequest] = {}
 
-            def attempt(uow: UnitOfWork) -> BookingResult | _NothingFree:
+            def attempt(uow: UnitOfWork, checked: bool) -> BookingResult | _NothingFree:
+                if isinstance(person_id, bool) or not isinstance(person_id, int):
+                    raise _Refused(Refusal.INVALID, "person")
                 if source_message_id:  # first: a retried move finds its old booking gone
-                    uow.reservations.claim_message(source_message_id, now)
+                    uow.reservations.claim_message(source_message_id, person_id, now)
                 rows = self._find_own(uow, person_id, from_day, now, _ids(reservation_ids), None)
                 if not rows:
                     raise _Refused(Refusal.NOT_FOUND)
@@ -713,7 +734,7 @@ class BookingService:
                 )
                 holder["req"] = req
                 uow.reservations.set_status([r.id for r in rows], ReservationStatus.CANCELLED)
-                return self._attempt(uow, req, now, tuple(b.desk_id for b in old), claim=False)
+                return self._attempt(uow, req, now, tuple(b.desk_id for b in old), claim=False, checked=checked)
 
             placeholder = BookingRequest(requester_id=person_id, dates=(to_day,) if to_day else (),
                                          where=to_where or Where(), source_message_id=source_message_id)

@@ -17,12 +17,16 @@ DAY = "2026-11-26"
 def test_booking_statements_use_their_indexes(tmp_path: Path) -> None:
     svc = bootstrap(make_settings(f"sqlite:///{(tmp_path / 'wms.sqlite3').as_posix()}", tmp_path))
     statements = {
-        ("COVERING INDEX ix_reservations_building_day_active",): [
+        ("COVERING INDEX uq_reservations_day_desk",): [
             (repo._D_TAKEN, ("alpha", DAY)), (repo._D_TAKEN_IN_PART, ("alpha", DAY, "morning"))],
-        # a person's rows: either index on (person_id, day) will do
-        ("INDEX uq_reservations_person_active", "INDEX ix_reservations_person_day"): [
+        ("INDEX uq_reservations_person_day",): [
             (repo._D_LATEST, (1,)), (repo._d_of_person(2, False), (1, DAY, "2026-11-27")),
             (repo._d_of_person(1, True), (1, DAY, 1))],
+        # has the message booked before: through its booker's rows (and the legacy key's primary key)
+        ("INDEX ix_reservations_booked_by",): [(repo._D_SEEN, (1, "m:1", "m:1"))],
+        # ... and with the booker's latest booking: each part by its own index
+        ("INDEX ix_reservations_booked_by", "INDEX uq_reservations_person_day"): [
+            (repo._D_SEEN_LATEST, (1, "m:1", "m:1", 1))],
     }
     try:
         with svc.engine.connect() as conn:
@@ -49,7 +53,7 @@ def test_driver_rows_read_back_like_sqlalchemy_rows(tmp_path: Path) -> None:
                                                source_message_id="m:1"), NOW)
         assert done.ok
         with svc.uow_factory(write=False) as uow:
-            via_sqlalchemy = uow.reservations.by_source_message("m:1")
+            via_sqlalchemy = uow.reservations.by_source_message("m:1", pid)
             via_driver = uow.reservations.of_people([pid], [date(2026, 11, 26)])
             latest = uow.reservations.latest(pid)
         assert sorted(via_driver, key=lambda r: r.id) == via_sqlalchemy

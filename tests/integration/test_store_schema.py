@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,10 +10,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.exc import IntegrityError
 
 from adapters.store import migrate
 from adapters.store.engine import make_engine
+from adapters.store.errors import conflict_kind
 from bot.bootstrap import SchemaNotCurrent, Services, bootstrap
 from core.dialog.ports import STATE_TTL_SECONDS
 
@@ -26,15 +29,36 @@ def test_migrations_match_the_tables(services: Services) -> None:
 
     known = load_all_tables()
 
+    from adapters.store.tables import EXPRESSION_INDEXES
+
     def ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-        # Tables kept outside the migrations (own MetaData, e.g. leases) are not compared.
+        # Tables kept outside the migrations (own MetaData, e.g. leases) are not compared;
+        # expression indexes are compared below (Alembic compares their text as each database
+        # spells it back, PostgreSQL with casts and line breaks).
+        if type_ == "index" and name in EXPRESSION_INDEXES:
+            return False
         return not (type_ == "table" and reflected and compare_to is None and name not in known.tables)
 
     with services.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": ours})
         diff = compare_metadata(context, known)
+        if conn.dialect.name == "sqlite":
+            found = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all())
+        else:
+            found = dict(conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes "
+                                                 "WHERE schemaname = current_schema()").all())
     assert diff == []
     assert migrate.schema_state(services.engine) is migrate.SchemaState.CURRENT
+
+    def norm(sql: str) -> str:  # the index's definition without the dialect's spelling
+        sql = re.sub(r"::\w+|\b\w+\.(?=reservations\b)|\busing btree\b", "", sql.lower())
+        return re.sub(r"[\s()]", "", sql.split(" on ", 1)[1])
+
+    for index in known.tables["reservations"].indexes:
+        if index.name in EXPRESSION_INDEXES:
+            made = str(CreateIndex(index).compile(dialect=services.engine.dialect))
+            assert norm(found[index.name]) == norm(made), (found[index.name], made)
+            assert found[index.name].upper().startswith("CREATE UNIQUE INDEX") == bool(index.unique)
 
 
 def test_sqlite_pragmas(sqlite_url: str, tmp_path: Path) -> None:
@@ -59,7 +83,7 @@ def test_bad_store_settings_are_refused(sqlite_url: str, tmp_path: Path) -> None
 
 
 def test_the_database_refuses_double_bookings(services: Services) -> None:
-    """Not only the code: the partial unique indexes themselves."""
+    """Not only the code: the unique indexes themselves, which also say which rule refused."""
     with services.engine.connect() as conn:
         conn.execute(text("INSERT INTO people (external_id, created_at, last_active_at) "
                           "VALUES ('t:x', '2026-11-23 08:00:00', '2026-11-23 08:00:00')"))
@@ -70,12 +94,68 @@ def test_the_database_refuses_double_bookings(services: Services) -> None:
         conn.execute(text(row), {"desk": desk, "person": person, "status": "active"})
         conn.execute(text(row), {"desk": desk, "person": None, "status": "cancelled"})  # history is fine
         conn.commit()
+        with pytest.raises(IntegrityError) as taken:
+            conn.execute(text(row), {"desk": desk, "person": None, "status": "active"})
+        conn.rollback()
+        assert conflict_kind(taken.value) == "desk"
+        with pytest.raises(IntegrityError) as booked:
+            conn.execute(text(row), {"desk": desk + 1, "person": person, "status": "active"})
+        conn.rollback()
+        assert conflict_kind(booked.value) == "person"
+        # cancelled: the desk and the person are free again, as often as need be
+        for _ in range(2):
+            conn.execute(text("UPDATE reservations SET status = 'cancelled' WHERE status = 'active'"))
+            conn.execute(text(row), {"desk": desk, "person": person, "status": "active"})
+        conn.commit()
+        assert conn.execute(text("SELECT count(*) FROM reservations")).scalar_one() == 4
+
+
+def _reservation_indexes(conn) -> set[str]:  # type: ignore[no-untyped-def]
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reservations' AND sql IS NOT NULL"
+    else:
+        sql = ("SELECT indexname FROM pg_indexes WHERE tablename = 'reservations' AND schemaname = current_schema() "
+               "AND indexname <> 'pk_reservations'")
+    return set(conn.exec_driver_sql(sql).scalars())
+
+
+def test_migration_0010_merges_the_reservation_indexes_and_back(services: Services) -> None:
+    from alembic import command
+
+    old = {"uq_reservations_desk_active", "uq_reservations_person_active", "ix_reservations_building_day_active",
+           "ix_reservations_day", "ix_reservations_person_day", "ix_reservations_source_message",
+           "ix_reservations_booked_by", "ix_reservations_group"}
+    new = {"uq_reservations_day_desk", "uq_reservations_person_day", "ix_reservations_booked_by",
+           "ix_reservations_group"}
+    cfg = migrate.alembic_config()
+
+    def run(step, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with services.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+
+    row = ("INSERT INTO reservations (desk_id, building_id, day, part, person_id, status, created_at) "
+           "VALUES (:desk, 'alpha', '2026-11-26', 'morning', :person, :status, '2026-11-23 08:00:00')")
+    with services.engine.begin() as conn:
+        conn.execute(text("INSERT INTO people (external_id, created_at, last_active_at) "
+                          "VALUES ('t:m', '2026-11-23 08:00:00', '2026-11-23 08:00:00')"))
+        desk = conn.execute(text("SELECT id FROM desks ORDER BY id LIMIT 1")).scalar_one()
+        person = conn.execute(text("SELECT id FROM people")).scalar_one()
+    run(command.downgrade, "0009")
+    with services.engine.begin() as conn:
+        assert _reservation_indexes(conn) == old
+        for status in ("cancelled", "cancelled", "active"):  # history the new indexes must accept
+            conn.execute(text(row), {"desk": desk, "person": person, "status": status})
+    run(command.upgrade, "0010")
+    with services.engine.connect() as conn:
+        assert _reservation_indexes(conn) == new
         with pytest.raises(IntegrityError):
             conn.execute(text(row), {"desk": desk, "person": None, "status": "active"})
         conn.rollback()
         with pytest.raises(IntegrityError):
             conn.execute(text(row), {"desk": desk + 1, "person": person, "status": "active"})
         conn.rollback()
+    assert migrate.schema_state(services.engine) is migrate.SchemaState.CURRENT
 
 
 def test_seeding_can_be_switched_off(store_url: str, tmp_path: Path) -> None:
@@ -159,10 +239,12 @@ def test_hot_queries_use_their_indexes(sqlite_url: str, tmp_path: Path) -> None:
     r = reservations.c
     svc = bootstrap(make_settings(sqlite_url, tmp_path))
     queries = {
-        "COVERING INDEX ix_reservations_building_day_active":
+        "COVERING INDEX uq_reservations_day_desk":
             select(r.desk_id).where(r.building_id == "alpha", r.day == date(2026, 11, 26), ACTIVE, r.part == "morning"),
-        "INDEX ix_reservations_person_day": select(reservations).where(r.person_id == 1, ACTIVE).order_by(r.day.desc()),
-        "INDEX ix_reservations_source_message": select(reservations).where(r.source_message_id == "m"),
+        "INDEX uq_reservations_person_day": select(reservations).where(r.person_id == 1, ACTIVE).order_by(r.day.desc()),
+        "INDEX ix_reservations_booked_by": select(reservations).where(r.booked_by_id == 1, r.source_message_id == "m"),
+        # reports, anonymisation and retention read ranges of days
+        "INDEX uq_reservations_day_desk (day<?)": select(r.id).where(r.day < date(2026, 11, 26)),
         "INDEX ix_reservations_group": select(reservations).where(r.group_id == "g"),
     }
     try:

@@ -89,13 +89,14 @@ class FakeReservations:
         self.s.reservations.extend(made)
         return made
 
-    def claim_message(self, source_message_id: str, now: datetime) -> None:
+    def claim_message(self, source_message_id: str, booked_by_id: int, now: datetime) -> None:
         if source_message_id in self.s.keys:
             raise Conflict("message")
         self.s.keys.add(source_message_id)
 
-    def by_source_message(self, source_message_id: str) -> list[Reservation]:
-        return [r for r in self.s.reservations if r.source_message_id == source_message_id]
+    def by_source_message(self, source_message_id: str, booked_by_id: int) -> list[Reservation]:
+        return [r for r in self.s.reservations
+                if r.source_message_id == source_message_id and r.booked_by_id == booked_by_id]
 
     def get(self, ids: Iterable[int]) -> list[Reservation]:
         want = set(ids)
