@@ -124,6 +124,17 @@ async def _single(bench: Bench, cycles: int, users: int, profile: cProfile.Profi
     per_kind: Counter[str] = Counter()
     cpu_kind: dict[str, list[float]] = {}
     rounds: list[float] = []
+    if profile is not None:  # the turn runs in a worker thread: profile it there
+        inner = bench.runtime._turn
+
+        def profiled(message: Any) -> Any:
+            profile.enable()
+            try:
+                return inner(message)
+            finally:
+                profile.disable()
+
+        bench.runtime._turn = profiled  # type: ignore[method-assign]
     wall0 = time.perf_counter()
     for _ in range(repeat):  # the machine is shared: the best of several rounds is the stable figure
         round0 = time.process_time()

@@ -17,6 +17,7 @@ Tables (on the shared ``metadata``; migration ``0003``):
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
@@ -38,7 +39,7 @@ from sqlalchemy import (
 )
 
 from adapters.store.crypto import cipher_for
-from adapters.store.engine import WRITE_OPTION
+from adapters.store.engine import WRITE_OPTION, driver_error, read_when
 from adapters.store.people import (
     SqlPeopleRepository,
     erase_person,
@@ -109,6 +110,7 @@ def erase_sharing(conn: Connection, person_id: int) -> tuple[int, int]:
 
 
 _PAUSED_SINCE = select(privacy_restrictions.c.since).where(privacy_restrictions.c.person_id == bindparam("pid"))
+_D_PAUSED_SINCE = "SELECT since FROM privacy_restrictions WHERE person_id = ?"
 """Asked on every turn (the privacy hook): built once, not per call."""
 
 
@@ -118,6 +120,7 @@ class SqlPrivacyStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._on_driver = engine.dialect.name == "sqlite"
 
     # ------------------------------------------------------------------ sharing
     def grants_of(self, sharer_id: int) -> tuple[Grant, ...]:
@@ -220,6 +223,17 @@ class SqlPrivacyStore:
 
     # ------------------------------------------------------------------ restriction
     def paused_since(self, person_id: int) -> datetime | None:
+        if self._on_driver:
+            # Asked on every turn: one autocommit statement on the pooled driver connection
+            # (SQLAlchemy's statement machinery costs more than SQLite answering it).
+            fairy = self._engine.raw_connection()
+            try:
+                row = fairy.dbapi_connection.execute(_D_PAUSED_SINCE, (person_id,)).fetchone()
+            except sqlite3.Error as exc:
+                raise driver_error(_D_PAUSED_SINCE, exc) from None
+            finally:
+                fairy.close()
+            return read_when(row[0]) if row else None
         with self._engine.connect() as conn:
             return conn.execute(_PAUSED_SINCE, {"pid": person_id}).scalar()
 

@@ -159,6 +159,8 @@ class Dialog:
     def _never_seen(self, turn: Turn) -> bool:
         """First contact: no state and nothing booked before (the welcome is said once)."""
         pid = turn.person_id
+        if turn.person_is_new:
+            return True
         return self.booking.last_building(pid) is None and not self.booking.upcoming(pid, turn.now)
 
     def _route(self, turn: Turn) -> list[Reply]:

@@ -93,7 +93,8 @@ class PrivacyFlows:
 
     def _paused(self, turn: Turn) -> bool:
         pid = turn.person_id
-        return bool(pid) and self.rights.paused_since(pid) is not None
+        # A person created by this very turn cannot have asked for a restriction yet.
+        return bool(pid) and not turn.person_is_new and self.rights.paused_since(pid) is not None
 
     def _dispatch(self, turn: Turn, phrase: Phrase) -> list[Reply]:
         s = self.sharing_flows

@@ -46,6 +46,7 @@ class Turn:
     parse: Parse
     flows: Mapping[str, Flow] = field(default_factory=dict)
     _person_id: int | None = field(default=None, repr=False)
+    _person_new: bool = field(default=False, repr=False)
 
     # -- facts ---------------------------------------------------------------------------
     @property
@@ -66,13 +67,18 @@ class Turn:
                 self._person_id = self.state.person_id
             else:
                 s = self.inbound.sender
-                self._person_id = self.booking.ensure_person(
+                self._person_id, self._person_new = self.booking.identify(
                     PersonInfo(external_id=self.inbound.user_key, name=s.name, email=s.email,
                                phone=s.phone, department=s.department),
                     self.now,
                 )
                 self.state.person_id = self._person_id
         return self._person_id
+
+    @property
+    def person_is_new(self) -> bool:
+        """The person was created by this turn: nothing booked, restricted or shared yet."""
+        return bool(self.person_id) and self._person_new
 
     def t(self, key: str, **values: Any) -> str:
         return text(self.lang, key, **values)

@@ -71,6 +71,10 @@ class FakeBooking:
     def ensure_person(self, info: PersonInfo, now: datetime) -> int:
         return self.people.setdefault(info.external_id, len(self.people) + 1)
 
+    def identify(self, info: PersonInfo, now: datetime) -> tuple[int, bool]:
+        created = info.external_id not in self.people
+        return self.ensure_person(info, now), created
+
     # -- rules ---------------------------------------------------------------------------
     def _closed(self, d: date) -> str | None:
         if d in HOLIDAYS:
