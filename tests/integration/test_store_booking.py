@@ -40,7 +40,9 @@ def test_book_cancel_and_list(services: Services) -> None:
     assert services.booking.upcoming(pid, NOW) == result.bookings
     assert services.booking.last_building(pid) == "alpha"
     again = services.booking.book(BookingRequest(pid, (THU,), Where("alpha")), NOW)
-    assert again.refusal is Refusal.ALREADY_BOOKED
+    # refused by the unique index, then answered with the booking the person has
+    assert again.refusal is Refusal.ALREADY_BOOKED and again.refused_dates == (THU,)
+    assert again.candidates == result.bookings
     cancelled = services.booking.cancel(pid, THU, NOW)
     assert cancelled.ok and cancelled.cancelled[0].desk_id == booking.desk_id
     assert services.booking.upcoming(pid, NOW) == ()

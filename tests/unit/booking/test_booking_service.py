@@ -19,7 +19,7 @@ from core.booking.rules import Rules
 from core.booking.service import BookingService
 from core.clock import AMSTERDAM
 
-from .fakes import FakeStore
+from .fakes import FakeReservations, FakeStore
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=AMSTERDAM)  # Monday morning
 MON, TUE, WED, THU, FRI, SAT = (date(2026, 11, 23) + timedelta(days=i) for i in range(6))
@@ -145,9 +145,13 @@ def test_hours_hold_the_parts_they_overlap(svc: BookingService) -> None:
     assert book(svc, pid, FRI, start=time(10), end=time(15)).bookings[0].parts == BOTH_PARTS
 
 
-def test_one_desk_per_person_per_part(svc: BookingService) -> None:
+def test_one_desk_per_person_per_part(svc: BookingService, monkeypatch: pytest.MonkeyPatch) -> None:
     pid = person(svc)
+    reads: list[object] = []
+    original = FakeReservations.of_people
+    monkeypatch.setattr(FakeReservations, "of_people", lambda self, *a: reads.append(a) or original(self, *a))
     assert book(svc, pid, THU, part=Part.MORNING).ok
+    assert reads == []  # "already booked" is the store's unique rule on the first try, not a read
     again = book(svc, pid, THU)
     assert again.refusal is Refusal.ALREADY_BOOKED and again.refused_dates == (THU,)
     assert again.candidates and again.candidates[0].parts == (Part.MORNING,)
