@@ -73,6 +73,11 @@ def _run_ours(env: dict[str, str], port_out: Any, profile: str | None = None) ->
         services = bootstrap(settings)
         runtime = build_runtime(services)  # the complete bot, as `wms-bot serve` builds it
         server = await start_web(settings, runtime, services.engine)
+        from bot.heap import Heap
+
+        heap = Heap()  # as `wms-bot serve` does
+        runtime.after_turn = heap.turn_handled
+        heap.settle()
         port_out.put(int(server.url.rsplit(":", 1)[1]))
         await asyncio.Event().wait()
 

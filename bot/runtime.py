@@ -117,6 +117,8 @@ class Runtime(Handler):
         self.messages = messages
         self.clock = clock
         self._locks = _Locks()
+        self.after_turn: Callable[[], None] | None = None
+        """Called on the event loop after each handled message (``wms-bot serve``: :class:`bot.heap.Heap`)."""
 
     async def handle(self, message: Inbound) -> list[Reply]:
         lang = lang_of(message.locale)
@@ -130,6 +132,8 @@ class Runtime(Handler):
                     return await self._handle_once(message)
             finally:
                 self._locks.release(key)
+                if self.after_turn is not None:
+                    self.after_turn()
         except Exception as exc:  # the last safety net: a friendly reply, the class name in the log
             log.error("message handling failed: %s", type(exc).__name__)
             return [Reply(text=text(lang, "error"), lang=lang)]

@@ -172,6 +172,13 @@ async def serve(
         from bot.scheduler import run_usage_jobs
 
         tasks.append(asyncio.create_task(run_usage_jobs(usage, engine, proactive.send, stop), name="usage-jobs"))
+    if owned_engine is not None:
+        # A long-running process: keep start-up and warm-up objects out of full GC passes.
+        from bot.heap import Heap
+
+        heap = Heap()
+        handler.after_turn = heap.turn_handled  # type: ignore[attr-defined]
+        heap.settle()
     if started is not None and not started.done():
         started.set_result(server)
     status = 0

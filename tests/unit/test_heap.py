@@ -1,0 +1,74 @@
+"""bot.heap: the start-up heap and, once, the warm-up heap are frozen out of full GC passes."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from bot.heap import Heap
+
+
+@pytest.fixture
+def unfrozen():
+    gc.unfreeze()
+    yield
+    gc.unfreeze()  # the test process must not keep a frozen heap
+
+
+def test_settle_freezes_what_exists(unfrozen: None) -> None:
+    Heap().settle()
+    assert gc.get_freeze_count() > 0
+
+
+def test_a_second_freeze_comes_once_after_the_warm_turns(unfrozen: None) -> None:
+    heap = Heap(warm_turns=3)
+    heap.settle()
+    frozen = gc.get_freeze_count()
+    kept = [["lazily built", i] for i in range(500)]  # tracked objects made while serving
+    heap.turn_handled()
+    heap.turn_handled()
+    assert gc.get_freeze_count() == frozen
+    heap.turn_handled()
+    after = gc.get_freeze_count()
+    assert after >= frozen + len(kept)
+    more = [["later", i] for i in range(500)]
+    for _ in range(10):
+        heap.turn_handled()
+    assert gc.get_freeze_count() == after  # never again: later objects stay collectable
+    del kept, more
+
+
+async def test_the_runtime_calls_after_turn_for_every_message() -> None:
+    from bot.runtime import Runtime
+    from core.messages import Inbound, Reply, Sender
+
+    class Dialog:
+        conversations = None
+
+        def handle(self, inbound: Inbound, now: object) -> list[Reply]:
+            return [Reply(text="ok")]
+
+    class Log:
+        def replies_for(self, key: str) -> None:
+            return None
+
+        def record(self, key: str, replies: object, now: object) -> bool:
+            return True
+
+    class States:
+        def load(self, key: str, now: object) -> None:
+            return None
+
+        def save(self, key: str, state: object, now: object) -> None:
+            pass
+
+    dialog = Dialog()
+    dialog.conversations = States()  # type: ignore[assignment]
+    runtime = Runtime(dialog, Log())  # type: ignore[arg-type]
+    calls: list[int] = []
+    runtime.after_turn = lambda: calls.append(1)
+    for i in range(3):
+        await runtime.handle(Inbound(channel="t", conversation_id="c", message_id=f"m{i}",
+                                     sender=Sender(user_id="u"), text="hallo", locale="nl-NL"))
+    assert len(calls) == 3
