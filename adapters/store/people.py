@@ -57,7 +57,8 @@ _D_DEPARTMENTS = "SELECT id, department FROM people WHERE id IN ({})"
 # Built once (every message of a new person runs them): the hashed id or, for rows written
 # before encryption was switched on, the plaintext one (see _external_id_params).
 _EXTERNAL_ID_MATCHES = or_(people.c.external_id == bindparam("hashed"), people.c.external_id == bindparam("plain"))
-_BY_EXTERNAL_ID = select(people).where(_EXTERNAL_ID_MATCHES)
+_D_BY_EXTERNAL_ID = ("SELECT id, external_id, external_id_enc, name, email, phone, department, last_active_at "
+                     "FROM people WHERE external_id = ? OR external_id = ?")
 _ID_BY_EXTERNAL_ID = select(people.c.id).where(_EXTERNAL_ID_MATCHES)
 
 
@@ -116,21 +117,21 @@ class SqlPeopleRepository:
         self._cipher = cipher or cipher_for(conn)
 
     def by_external_id(self, external_id: str) -> Person | None:
+        # Driver SQL (every new conversation asks, twice for a new person): see get().
         params = _external_id_params(self._cipher, external_id)
-        rows = self._conn.execute(_BY_EXTERNAL_ID, params).all()
+        rows = self._driver_rows(_D_BY_EXTERNAL_ID, (params["hashed"], params["plain"]))
         if not rows:
             return None
         hashed = params["hashed"]
-        row = next((r for r in rows if r.external_id == hashed), rows[0])
-        return _person(row, self._cipher)
+        return self._from_row(next((r for r in rows if r[1] == hashed), rows[0]))
 
     def get(self, person_id: int) -> Person | None:
         # Driver SQL on the transaction's DB-API connection (every booking reads its requester):
         # building and running a SQLAlchemy select cost ten times what SQLite needs for it.
         rows = self._driver_rows(_D_GET, (person_id,))
-        row = rows[0] if rows else None
-        if row is None:
-            return None
+        return self._from_row(rows[0]) if rows else None
+
+    def _from_row(self, row: Any) -> Person:
         pid, ext, ext_enc, name, email, phone, department, last_active_at = row
         c = self._cipher
         return Person(id=pid, external_id=(c.decrypt(ext_enc, "external_id_enc") if ext_enc else ext) or "",
