@@ -216,12 +216,18 @@ def create_missing(engine: Engine, metadata: Any, tables: Any = None) -> None:
     table in between, the ``CREATE`` fails ("already exists" on SQLite, a duplicate on
     PostgreSQL). Then the check is simply made again, which now finds the table.
     """
-    for attempt in range(3):
+    # On SQLite in a write transaction from the start (BEGIN IMMEDIATE, queued on the write
+    # gate): a deferred one reads the schema first and then cannot upgrade to a writer when
+    # another connection committed meanwhile ("database is locked" at once, no busy wait), which
+    # happened when serve's jobs and channels all started on a new database at the same moment.
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    for attempt in range(5):
         try:
-            metadata.create_all(engine, tables=tables, checkfirst=True)
+            with write_gate(engine), writer.begin() as conn:
+                metadata.create_all(conn, tables=tables, checkfirst=True)
             return
         except DBAPIError:
-            if attempt == 2:
+            if attempt == 4:
                 raise
 
 

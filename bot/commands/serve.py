@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
                 build_teams(settings, _NoHandler())
             print("settings ok")
             return 0
-        return asyncio.run(serve(settings))
+        return asyncio.run(serve(settings, settle_heap=True))
     except SettingsError as exc:
         print(f"wms-bot serve: {exc}", file=sys.stderr)
         return 2
@@ -118,8 +118,12 @@ async def serve(
     engine: Any = None,
     stop_event: asyncio.Event | None = None,
     started: "asyncio.Future[WebServer] | None" = None,
+    settle_heap: bool = False,
 ) -> int:
-    """Run until ``stop_event`` is set (SIGTERM/SIGINT set it); 0 on a clean stop."""
+    """Run until ``stop_event`` is set (SIGTERM/SIGINT set it); 0 on a clean stop.
+
+    ``settle_heap`` (the ``wms-bot serve`` process): freeze the start-up heap out of full GC
+    passes (:mod:`bot.heap`); never in a process that does other things too (tests)."""
     matrix_on = bool((settings.extra.get("WMS_MATRIX_HOMESERVER") or "").strip())
     if not teams_enabled(settings) and not matrix_on:
         raise SettingsError("nothing to serve: set WMS_TEAMS_APP_ID (Teams) and/or WMS_MATRIX_HOMESERVER (Matrix)")
@@ -172,7 +176,7 @@ async def serve(
         from bot.scheduler import run_usage_jobs
 
         tasks.append(asyncio.create_task(run_usage_jobs(usage, engine, proactive.send, stop), name="usage-jobs"))
-    if owned_engine is not None:
+    if owned_engine is not None and settle_heap:
         # A long-running process: keep start-up and warm-up objects out of full GC passes.
         from bot.heap import Heap
 

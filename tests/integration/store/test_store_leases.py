@@ -135,3 +135,49 @@ def test_many_starters_create_the_lease_table_at_once(tmp_path):
     assert errors == []
     assert Lease(engine, "n", "a").acquire()
     engine.dispose()
+
+
+def test_tables_are_created_while_others_write(tmp_path):
+    """On a new database serve's jobs and channels create their tables while others already
+    write: a creator must wait its turn, never fail with "database is locked" (a deferred
+    transaction that read the schema cannot become a writer after another commit)."""
+    import threading
+
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    from adapters.store.engine import create_missing, make_engine, write_gate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite3'}")
+    busy = MetaData()
+    Table("busy", busy, Column("id", Integer, primary_key=True))
+    create_missing(engine, busy)
+    stop, errors = threading.Event(), []
+
+    def write() -> None:
+        while not stop.is_set():
+            try:
+                with write_gate(engine), engine.begin() as conn:
+                    conn.execute(text("INSERT INTO busy DEFAULT VALUES"))
+            except Exception as exc:  # pragma: no cover - not what this test is about
+                errors.append(exc)
+
+    def create(n: int) -> None:
+        for k in range(15):
+            meta = MetaData()
+            Table(f"t_{n}_{k}", meta, Column("id", Integer, primary_key=True))
+            try:
+                create_missing(engine, meta)
+            except Exception as exc:  # pragma: no cover - the failure this test is about
+                errors.append(exc)
+
+    writers = [threading.Thread(target=write) for _ in range(3)]
+    creators = [threading.Thread(target=create, args=(n,)) for n in range(4)]
+    for t in writers + creators:
+        t.start()
+    for t in creators:
+        t.join()
+    stop.set()
+    for t in writers:
+        t.join()
+    assert errors == []
+    engine.dispose()
