@@ -38,6 +38,24 @@ def test_first_contact_gets_welcome_with_privacy_line_once(chat):
     assert "Privacy:" not in again
 
 
+def test_a_new_person_is_welcomed_without_looking_up_a_history(booking, store):
+    looked: list[str] = []
+
+    class Counting(FakeBooking):
+        def upcoming(self, person_id, now):  # type: ignore[no-untyped-def]
+            looked.append("upcoming")
+            return super().upcoming(person_id, now)
+
+        def last_building(self, person_id):  # type: ignore[no-untyped-def]
+            looked.append("last_building")
+            return super().last_building(person_id)
+
+    counting = Counting(horizon_days=60)
+    chat = Chat(Dialog(counting, store, parse=standin_parser.parse).handle)
+    assert "Privacy" in chat.say("hoi")
+    assert looked == []  # created by this turn: nothing booked yet, no query needed
+
+
 def test_single_desk_single_day_books_at_once_with_undo(chat, booking):
     out = chat.say("boek donderdag een plek op de Turfmarkt")
     assert "Geboekt" in out and "donderdag 26 november" in out and "Turfmarkt 147" in out
