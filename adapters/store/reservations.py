@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, union_all, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, update
 
 from adapters.store.engine import driver, read_day, read_when
 from adapters.store.errors import translated
@@ -31,11 +31,6 @@ _BY_SOURCE = select(reservations).where(_r.booked_by_id == bindparam("b"),
 _BY_IDS = select(reservations).where(_r.id.in_(bindparam("ids", expanding=True)))
 _BY_GROUP = select(reservations).where(_r.group_id == bindparam("g")).order_by(_r.id)
 # A person's own reservations and the open seats they booked for others, in one round trip.
-_UPCOMING = union_all(
-    select(reservations).where(_r.person_id == bindparam("p"), _r.day >= bindparam("d"), ACTIVE),
-    select(reservations).where(_r.booked_by_id == bindparam("p"), _r.person_id.is_(None),
-                               _r.day >= bindparam("d"), ACTIVE),
-)
 _SET_STATUS = update(reservations).where(_r.id.in_(bindparam("ids", expanding=True))).values(status=bindparam("s"))
 _COUNTS = (select(_r.day, _r.part, func.count())
            .where(and_(_r.building_id == bindparam("b"), _r.day.in_(bindparam("days", expanding=True)), ACTIVE))
@@ -54,6 +49,10 @@ _D_TAKEN = ("SELECT group_concat(DISTINCT desk_id) FROM reservations "
 _D_TAKEN_IN_PART = _D_TAKEN + " AND part = ?"
 _PG_TAKEN = {_D_TAKEN: _D_TAKEN.replace("group_concat(DISTINCT desk_id)", "string_agg(DISTINCT desk_id::text, ',')")}
 _PG_TAKEN[_D_TAKEN_IN_PART] = _PG_TAKEN[_D_TAKEN] + " AND part = ?"
+# A person's upcoming bookings (every list and first contact): their own, and the open seats they booked.
+_D_UPCOMING = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND day >= ? AND status = 'active' "
+               f"UNION ALL SELECT {_COLS} FROM reservations WHERE booked_by_id = ? AND person_id IS NULL "
+               "AND day >= ? AND status = 'active'")
 _D_LATEST = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND status = 'active' "
              "ORDER BY day DESC, id DESC LIMIT 1")
 _D_INSERT = ("INSERT INTO reservations (desk_id, building_id, day, part, person_id, booked_by_id, department, "
@@ -228,9 +227,10 @@ class SqlReservationRepository:
         return [_reservation(r) for r in rows]
 
     def upcoming(self, person_id: int, from_day: date) -> list[Reservation]:
-        rows = self._conn.execute(_UPCOMING, {"p": person_id, "d": from_day}).all()
-        rows.sort(key=lambda r: (r.day, r.id))
-        return [_reservation(r) for r in rows]
+        day = self._d.day(from_day)
+        found = [_from_driver(r) for r in self._fetch(_D_UPCOMING, (person_id, day, person_id, day))]
+        found.sort(key=lambda r: (r.day, r.id))
+        return found
 
     def set_status(self, ids: Iterable[int], status: ReservationStatus) -> None:
         ids = sorted(set(ids))
