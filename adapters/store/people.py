@@ -64,7 +64,9 @@ _ID_BY_EXTERNAL_ID = select(people.c.id).where(_EXTERNAL_ID_MATCHES)
 
 def _external_id_params(cipher: FieldCipher, external_id: str) -> dict[str, str]:
     return {"hashed": cipher.lookup_hash(external_id), "plain": external_id}
-_ADD_PERSON = insert(people).returning(people.c.id)
+_D_ADD_PERSON = ("INSERT INTO people (external_id, external_id_enc, audit_salt, created_at, last_active_at, "
+                 "name, email, phone, department, name_hash, email_hash) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
 
 
 def name_hash(cipher: FieldCipher, name: str | None) -> str | None:
@@ -162,10 +164,14 @@ class SqlPeopleRepository:
         values.update(_hashes(c, {"name": info.name, "email": info.email}))
         hashed = c.lookup_hash(info.external_id)
         enc = c.encrypt(info.external_id, "external_id_enc") if hashed != info.external_id else None
-        with translated():
-            return int(self._conn.execute(
-                _ADD_PERSON, dict(external_id=hashed, external_id_enc=enc, audit_salt=secrets.token_hex(16),
-                                  created_at=now, last_active_at=now, **values)).scalar_one())
+        # Driver SQL (every new person's first message): see get(); a duplicate external id (a
+        # concurrent first message) is the store's Conflict, as through SQLAlchemy.
+        d = driver(self._conn)
+        at = d.when(now)
+        rows = self._driver_rows(_D_ADD_PERSON, (hashed, enc, secrets.token_hex(16), at, at, values["name"],
+                                                 values["email"], values["phone"], values["department"],
+                                                 values["name_hash"], values["email_hash"]))
+        return int(rows[0][0])
 
     def update(self, person_id: int, info: PersonInfo, now: datetime) -> None:
         given = {f: getattr(info, f) for f in _FIELDS if getattr(info, f) is not None}
