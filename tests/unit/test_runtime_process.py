@@ -1,4 +1,4 @@
-"""bot.heap: the start-up heap and, once, the warm-up heap are frozen out of full GC passes."""
+"""The serving process: the heap frozen out of full GC passes (bot.heap) and the runtime's own turn threads."""
 
 from __future__ import annotations
 
@@ -72,3 +72,53 @@ async def test_the_runtime_calls_after_turn_for_every_message() -> None:
         await runtime.handle(Inbound(channel="t", conversation_id="c", message_id=f"m{i}",
                                      sender=Sender(user_id="u"), text="hallo", locale="nl-NL"))
     assert len(calls) == 3
+
+
+async def test_turns_run_on_the_runtimes_own_few_threads() -> None:
+    import threading
+
+    from bot.runtime import Runtime
+    from core.messages import Inbound, Reply, Sender
+
+    seen: list[str] = []
+
+    class Dialog:
+        conversations = None
+
+        def handle(self, inbound: Inbound, now: object) -> list[Reply]:
+            seen.append(threading.current_thread().name)
+            return [Reply(text="ok")]
+
+    class Log:
+        def replies_for(self, key: str) -> None:
+            return None
+
+        def record(self, key: str, replies: object, now: object) -> bool:
+            return True
+
+    class States:
+        def load(self, key: str, now: object) -> None:
+            return None
+
+        def save(self, key: str, state: object, now: object) -> None:
+            pass
+
+    dialog = Dialog()
+    dialog.conversations = States()  # type: ignore[assignment]
+    runtime = Runtime(dialog, Log(), threads=2)  # type: ignore[arg-type]
+    import asyncio
+
+    await asyncio.gather(*(runtime.handle(Inbound(channel="t", conversation_id=f"c{i}", message_id=f"m{i}",
+                                                  sender=Sender(user_id=f"u{i}"), text="hallo", locale="nl-NL"))
+                           for i in range(6)))
+    assert len(seen) == 6 and all(name.startswith("wms-turn") for name in seen)
+    assert len(set(seen)) <= 2
+
+
+def test_turn_threads_setting() -> None:
+    from bot.settings import Settings, SettingsError
+
+    assert Settings.from_env({}).turn_threads == 2
+    assert Settings.from_env({"WMS_TURN_THREADS": "4"}).turn_threads == 4
+    with pytest.raises(SettingsError):
+        Settings.from_env({"WMS_TURN_THREADS": "0"})
