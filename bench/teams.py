@@ -356,6 +356,8 @@ async def _bench(messages: int, concurrency: int, postgres: bool = False, profil
             "WMS_TEAMS_AUTHORITY": connector.url,
             "WMS_LOG_LEVEL": "WARNING",
         }
+        if os.environ.get("WMS_TURN_THREADS"):  # e.g. to compare the number of turn threads
+            env["WMS_TURN_THREADS"] = os.environ["WMS_TURN_THREADS"]
         database = _create_pg_database() if postgres else None
         if database:
             env["WMS_DATABASE_URL"] = database

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-TURN_THREADS = 2
+TURN_THREADS = 4
 """Default number of threads that run turns (``WMS_TURN_THREADS``)."""
 
 
@@ -123,12 +123,12 @@ class Runtime(Handler):
         self.messages = messages
         self.clock = clock
         self._locks = _Locks()
-        # The turns' own few threads, not the event loop's default pool (min(32, cores + 4)):
-        # a turn is mostly Python under the GIL, so with many threads every message in flight
-        # advanced a little at a time and all of them finished late; two threads keep the
-        # messages close to first come, first served, and one still runs while the other
-        # waits for the disk. Measured with 8 concurrent Teams conversations: p95 67-85 ms
-        # with 2 threads, 93-106 ms with the default 6, the same CPU per message.
+        # The turns' own threads, not the event loop's default pool: that pool also runs the
+        # small blocking calls on the way to an answer (storing a conversation reference; the
+        # HTTP client resolves host names there), which waited behind the turns when they shared it.
+        # Measured with 8 concurrent Teams conversations: p95 87-106 ms with the turns in the
+        # default pool (6 threads here), 67-80 ms on a pool of their own of 2, 4 or 8 threads.
+        # Four by default: a slow turn (a national report asked in chat) leaves three.
         self._executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="wms-turn")
         self.after_turn: Callable[[], None] | None = None
         """Called on the event loop after each handled message (``wms-bot serve``: :class:`bot.heap.Heap`)."""

@@ -58,7 +58,7 @@ class Settings:
     horizon_days: int = 28
     max_group_size: int = 50
     log_level: str = "INFO"
-    turn_threads: int = 2
+    turn_threads: int = 4
     """Threads that run chat turns (``WMS_TURN_THREADS``); see :class:`bot.runtime.Runtime`."""
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -75,6 +75,6 @@ class Settings:
             horizon_days=_int(env, "WMS_HORIZON_DAYS", 28, lo=1, hi=366),
             max_group_size=_int(env, "WMS_MAX_GROUP_SIZE", 50, lo=1, hi=500),
             log_level=(_str(env, "WMS_LOG_LEVEL", "INFO") or "INFO").upper(),
-            turn_threads=_int(env, "WMS_TURN_THREADS", 2, lo=1, hi=32),
+            turn_threads=_int(env, "WMS_TURN_THREADS", 4, lo=1, hi=32),
             extra={k: v for k, v in env.items() if k.startswith("WMS_")},
         )

@@ -118,7 +118,7 @@ async def test_turns_run_on_the_runtimes_own_few_threads() -> None:
 def test_turn_threads_setting() -> None:
     from bot.settings import Settings, SettingsError
 
-    assert Settings.from_env({}).turn_threads == 2
+    assert Settings.from_env({}).turn_threads == 4
     assert Settings.from_env({"WMS_TURN_THREADS": "4"}).turn_threads == 4
     with pytest.raises(SettingsError):
         Settings.from_env({"WMS_TURN_THREADS": "0"})
