@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from sqlalchemy.exc import IntegrityError
 
 from adapters.store.crypto import cipher_for
-from adapters.store.engine import WRITE_OPTION, driver_error, light_write, sqlite_processors, write_gate
+from adapters.store.engine import WRITE_OPTION, driver_error, fetch_one, light_write, sqlite_processors, write_gate
 from adapters.store.tables import conversation_state, handled_messages
 from core.dialog.ports import STATE_TTL_SECONDS
 
@@ -160,15 +160,7 @@ class SqlMessageLog:
         if states._engine is not self._engine:
             raise ValueError("the dialog states must live in the message log's database")
         if states.on_driver:
-            # One statement in autocommit mode: its own consistent read, no BEGIN needed.
-            fairy = self._engine.raw_connection()
-            try:
-                replies, state, expires_at = fairy.dbapi_connection.execute(
-                    _D_TURN_LOOKUP, (message_key, states._key(key))).fetchone()
-            except sqlite3.Error as exc:
-                raise driver_error(_D_TURN_LOOKUP, exc) from None
-            finally:
-                fairy.close()
+            replies, state, expires_at = fetch_one(self._engine, _D_TURN_LOOKUP, (message_key, states._key(key)))
             return self._decoded(replies), states._decoded(state, _READ_TIME(expires_at), now)
         with self._engine.connect() as conn:
             row = conn.execute(_TURN_LOOKUP, {"m": message_key, "k": states._key(key)}).one()

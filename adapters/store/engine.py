@@ -231,6 +231,20 @@ def create_missing(engine: Engine, metadata: Any, tables: Any = None) -> None:
                 raise
 
 
+def fetch_one(engine: Engine, statement: str, params: Any) -> Any:
+    """SQLite: ``statement`` alone in autocommit mode on a pooled DB-API connection (its own
+    consistent read, no BEGIN): the first row or None; driver errors as SQLAlchemy raises them.
+    For the small reads every turn makes, where SQLAlchemy's statement machinery costs more
+    than SQLite answering."""
+    fairy = engine.raw_connection()
+    try:
+        return fairy.dbapi_connection.execute(statement, params).fetchone()
+    except sqlite3.Error as exc:
+        raise driver_error(statement, exc) from None
+    finally:
+        fairy.close()
+
+
 def driver_error(statement: str, exc: sqlite3.Error) -> DBAPIError:
     """A SQLite driver error as SQLAlchemy raises it (callers catch ``IntegrityError`` and friends)."""
     return DBAPIError.instance(statement, None, exc, sqlite3.Error)

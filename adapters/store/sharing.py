@@ -17,7 +17,6 @@ Tables (on the shared ``metadata``; migration ``0003``):
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
@@ -39,7 +38,7 @@ from sqlalchemy import (
 )
 
 from adapters.store.crypto import cipher_for
-from adapters.store.engine import WRITE_OPTION, driver_error, read_when
+from adapters.store.engine import WRITE_OPTION, fetch_one, read_when
 from adapters.store.people import (
     SqlPeopleRepository,
     erase_person,
@@ -224,15 +223,7 @@ class SqlPrivacyStore:
     # ------------------------------------------------------------------ restriction
     def paused_since(self, person_id: int) -> datetime | None:
         if self._on_driver:
-            # Asked on every turn: one autocommit statement on the pooled driver connection
-            # (SQLAlchemy's statement machinery costs more than SQLite answering it).
-            fairy = self._engine.raw_connection()
-            try:
-                row = fairy.dbapi_connection.execute(_D_PAUSED_SINCE, (person_id,)).fetchone()
-            except sqlite3.Error as exc:
-                raise driver_error(_D_PAUSED_SINCE, exc) from None
-            finally:
-                fairy.close()
+            row = fetch_one(self._engine, _D_PAUSED_SINCE, (person_id,))  # asked on every turn
             return read_when(row[0]) if row else None
         with self._engine.connect() as conn:
             return conn.execute(_PAUSED_SINCE, {"pid": person_id}).scalar()

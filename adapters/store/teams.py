@@ -11,7 +11,6 @@ memberships, waitlist wishes, reminder opt-in and unsent notices with it.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -36,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from adapters.store.engine import WRITE_OPTION, driver_error
+from adapters.store.engine import WRITE_OPTION, fetch_one
 from adapters.store.people import SqlPeopleRepository, find_by_name_or_email, find_person_id
 from adapters.store.tables import UTCDateTime, desks, metadata, reservations
 from core.booking.model import ReservationStatus
@@ -382,10 +381,11 @@ class SqlTeamStore:
         r = reservations.c
         # Most people never book for a group (and every list of bookings asks): one cheap
         # indexed probe before the full query, on SQLite straight on the driver.
-        if self._engine.dialect.name == "sqlite" and not self._any_group_booking(booker_id, from_day):
+        sqlite = self._engine.dialect.name == "sqlite"
+        if sqlite and fetch_one(self._engine, _D_ANY_GROUP_BOOKING, (booker_id, from_day.isoformat())) is None:
             return ()
         with self._engine.connect() as conn:
-            if conn.execute(_ANY_GROUP_BOOKING, {"b": booker_id, "d": from_day}).first() is None:
+            if not sqlite and conn.execute(_ANY_GROUP_BOOKING, {"b": booker_id, "d": from_day}).first() is None:
                 return ()
             seats = self._seats(conn, and_(r.booked_by_id == booker_id, r.group_id.is_not(None), r.day >= from_day,
                                            r.status.in_((_ACTIVE, _CANCELLED, _RELEASED))))
@@ -414,16 +414,6 @@ class SqlTeamStore:
                     continue
                 out.append(SeatStatus(s, state))
         return tuple(out)
-
-    def _any_group_booking(self, booker_id: int, from_day: date) -> bool:
-        fairy = self._engine.raw_connection()
-        try:
-            return fairy.dbapi_connection.execute(_D_ANY_GROUP_BOOKING, (booker_id, from_day.isoformat())
-                                                  ).fetchone() is not None
-        except sqlite3.Error as exc:
-            raise driver_error(_D_ANY_GROUP_BOOKING, exc) from None
-        finally:
-            fairy.close()
 
     def drop_past_seat_answers(self, before: date) -> int:
         """Acceptances and group languages of days that have passed (they would link a person

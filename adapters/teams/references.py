@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, DateTime, Engine, MetaData, String, Table, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from adapters.store.engine import WRITE_OPTION, create_missing, driver_error, light_write, sqlite_processors, write_gate
+from adapters.store.engine import WRITE_OPTION, create_missing, driver_error, fetch_one, light_write, sqlite_processors, write_gate
 
 from .proactive import ConversationRef
 
@@ -105,26 +105,19 @@ class SqlReferenceStore:
 
     def _save_on_driver(self, conversation_id: str, row: dict[str, Any]) -> None:
         values = tuple(row[name] for name in _STORED)
-        statement = _D_READ
-        try:
+        stored = fetch_one(self._engine, _D_READ, (conversation_id,))
+        if stored is not None and tuple(stored) == values:
+            return
+        with write_gate(self._engine):
             fairy = self._engine.raw_connection()
             try:
-                stored = fairy.dbapi_connection.execute(_D_READ, (conversation_id,)).fetchone()
+                # Not synced at once: a reference lost in a power cut is stored again with
+                # the conversation's next message (see light_write).
+                light_write(fairy.dbapi_connection, [(_D_UPSERT, (conversation_id, *values, _BIND_TIME(datetime.now(timezone.utc))))])
+            except sqlite3.Error as exc:  # as SQLAlchemy would raise it
+                raise driver_error(_D_UPSERT, exc) from None
             finally:
                 fairy.close()
-            if stored is not None and tuple(stored) == values:
-                return
-            statement = _D_UPSERT
-            with write_gate(self._engine):
-                fairy = self._engine.raw_connection()
-                try:
-                    # Not synced at once: a reference lost in a power cut is stored again with
-                    # the conversation's next message (see light_write).
-                    light_write(fairy.dbapi_connection, [(_D_UPSERT, (conversation_id, *values, _BIND_TIME(datetime.now(timezone.utc))))])
-                finally:
-                    fairy.close()
-        except sqlite3.Error as exc:  # as SQLAlchemy would raise it
-            raise driver_error(statement, exc) from None
 
     def for_user(self, user_key: str) -> ConversationRef | None:
         query = select(refs).where(refs.c.user_hash == self.user_hash(user_key)).order_by(refs.c.updated_at.desc()).limit(1)
