@@ -38,16 +38,9 @@ ENCRYPTED_COLUMNS = ("name", "email", "phone", "department", "external_id_enc")
 """The people columns stored encrypted (the inventory test and ``rotate-key`` use this)."""
 
 
-def _person(row, cipher: FieldCipher) -> Person:  # type: ignore[no-untyped-def]
-    ext = cipher.decrypt(row.external_id_enc, "external_id_enc") if row.external_id_enc else row.external_id
-    return Person(id=row.id, external_id=ext or "",
-                  name=cipher.decrypt(row.name, "name"), email=cipher.decrypt(row.email, "email"),
-                  phone=cipher.decrypt(row.phone, "phone"), department=cipher.decrypt(row.department, "department"),
-                  last_active_at=row.last_active_at)
-
-
-_D_GET = ("SELECT id, external_id, external_id_enc, name, email, phone, department, last_active_at "
-          "FROM people WHERE id = ?")
+# The columns a Person is read from (SqlPeopleRepository._from_row), by id or by channel id.
+_D_PERSON = "SELECT id, external_id, external_id_enc, name, email, phone, department, last_active_at FROM people"
+_D_GET = _D_PERSON + " WHERE id = ?"
 
 
 _D_DEPARTMENT = "SELECT id, department FROM people WHERE id = ?"
@@ -57,13 +50,14 @@ _D_DEPARTMENTS = "SELECT id, department FROM people WHERE id IN ({})"
 # Built once (every message of a new person runs them): the hashed id or, for rows written
 # before encryption was switched on, the plaintext one (see _external_id_params).
 _EXTERNAL_ID_MATCHES = or_(people.c.external_id == bindparam("hashed"), people.c.external_id == bindparam("plain"))
-_D_BY_EXTERNAL_ID = ("SELECT id, external_id, external_id_enc, name, email, phone, department, last_active_at "
-                     "FROM people WHERE external_id = ? OR external_id = ?")
+_D_BY_EXTERNAL_ID = _D_PERSON + " WHERE external_id = ? OR external_id = ?"
 _ID_BY_EXTERNAL_ID = select(people.c.id).where(_EXTERNAL_ID_MATCHES)
 
 
 def _external_id_params(cipher: FieldCipher, external_id: str) -> dict[str, str]:
     return {"hashed": cipher.lookup_hash(external_id), "plain": external_id}
+
+
 _D_ADD_PERSON = ("INSERT INTO people (external_id, external_id_enc, audit_salt, created_at, last_active_at, "
                  "name, email, phone, department, name_hash, email_hash) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")
