@@ -75,9 +75,7 @@ def _run_ours(env: dict[str, str], port_out: Any, profile: str | None = None) ->
         server = await start_web(settings, runtime, services.engine)
         from bot.heap import Heap
 
-        heap = Heap()  # as `wms-bot serve` does
-        runtime.after_turn = heap.turn_handled
-        heap.settle()
+        Heap.serving(runtime)  # as `wms-bot serve` does
         port_out.put(int(server.url.rsplit(":", 1)[1]))
         await asyncio.Event().wait()
 

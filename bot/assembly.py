@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from bot.bootstrap import Services
-from bot.runtime import TURN_THREADS, Runtime
+from bot.runtime import Runtime
 from core.dialog.engine import Dialog
 
 
@@ -45,7 +45,7 @@ def build_dialog(services: Services) -> Dialog:
 def build_runtime(services: Services, clock: Callable[[], Any] | None = None) -> Runtime:
     """The complete runtime (idempotent, ordered turns) on these services."""
     dialog = build_dialog(services)
-    threads = getattr(services.settings, "turn_threads", TURN_THREADS)
+    threads = services.settings.turn_threads
     if clock is None:
         return Runtime(dialog, services.messages, threads=threads)
     return Runtime(dialog, services.messages, clock=clock, threads=threads)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,14 @@ class Heap:
     def __init__(self, warm_turns: int = WARM_TURNS) -> None:
         self._warm_turns = warm_turns
         self._turns = 0
+
+    @classmethod
+    def serving(cls, runtime: Any) -> "Heap":
+        """Settle now and count ``runtime``'s turns (``wms-bot serve``, and the benchmark as serve)."""
+        heap = cls()
+        runtime.after_turn = heap.turn_handled
+        heap.settle()
+        return heap
 
     def settle(self) -> None:
         """Collect what start-up left behind, then freeze the rest (before serving)."""

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.settings import TURN_THREADS
 from core.dialog.engine import Dialog
 from core.dialog.ports import ConversationStore, MessageLog
 from core.dialog.replies import reply_from_dict, reply_to_dict
@@ -28,9 +29,6 @@ from core.messages import MAX_MESSAGE_CHARS, Handler, Inbound, Reply
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-
-TURN_THREADS = 4
-"""Default number of threads that run turns (``WMS_TURN_THREADS``)."""
 
 
 def system_clock() -> datetime:

@@ -50,6 +50,10 @@ def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str |
     return raw.strip()
 
 
+TURN_THREADS = 4
+"""Default number of threads that run chat turns (``WMS_TURN_THREADS``; see :class:`bot.runtime.Runtime`)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -58,8 +62,7 @@ class Settings:
     horizon_days: int = 28
     max_group_size: int = 50
     log_level: str = "INFO"
-    turn_threads: int = 4
-    """Threads that run chat turns (``WMS_TURN_THREADS``); see :class:`bot.runtime.Runtime`."""
+    turn_threads: int = TURN_THREADS
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +78,6 @@ class Settings:
             horizon_days=_int(env, "WMS_HORIZON_DAYS", 28, lo=1, hi=366),
             max_group_size=_int(env, "WMS_MAX_GROUP_SIZE", 50, lo=1, hi=500),
             log_level=(_str(env, "WMS_LOG_LEVEL", "INFO") or "INFO").upper(),
-            turn_threads=_int(env, "WMS_TURN_THREADS", 4, lo=1, hi=32),
+            turn_threads=_int(env, "WMS_TURN_THREADS", TURN_THREADS, lo=1, hi=32),
             extra={k: v for k, v in env.items() if k.startswith("WMS_")},
         )

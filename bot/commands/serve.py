@@ -180,9 +180,7 @@ async def serve(
         # A long-running process: keep start-up and warm-up objects out of full GC passes.
         from bot.heap import Heap
 
-        heap = Heap()
-        handler.after_turn = heap.turn_handled  # type: ignore[attr-defined]
-        heap.settle()
+        Heap.serving(handler)
     if started is not None and not started.done():
         started.set_result(server)
     status = 0
