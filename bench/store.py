@@ -289,7 +289,8 @@ class LeanBooker:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
-            if c.execute(R._D_SEEN_LATEST, (pid, msg, msg, pid)).fetchone()[0]:  # the message booked before
+            seen = c.execute(R._D_SEEN_LATEST, (pid, msg, msg, pid)).fetchall()
+            if seen and seen[0][0]:  # the message booked before
                 c.execute("ROLLBACK")
                 return False
             dept = c.execute(P._D_DEPARTMENT, (pid,)).fetchone()[1]
@@ -299,7 +300,7 @@ class LeanBooker:
                 c.execute("ROLLBACK")
                 return False
             row = (desk, bid, day, "morning", pid, pid, dept, None, msg, self.now_s)
-            c.execute(R._D_INSERTS[2], row + (desk, bid, day, "afternoon") + row[4:]).fetchall()
+            c.execute(R._D_INSERTS_PLAIN[2], row + (desk, bid, day, "afternoon") + row[4:])
             c.execute("COMMIT")
             if cache is not None:
                 cache.add(str(desk))

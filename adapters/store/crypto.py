@@ -73,6 +73,11 @@ class FieldCipher(Protocol):
     def is_current(self, value: str | None) -> bool: ...
 
 
+KEPT_OPEN = frozenset({"department"})
+"""Columns whose opened values a cipher remembers (by sealed text) in the process."""
+_KEPT_MAX = 8192
+
+
 class AesGcmCipher:
     """Encrypts with the first key, decrypts with any; hashes with the hash key."""
 
@@ -82,6 +87,11 @@ class AesGcmCipher:
         self._keys = {key_id(k): AESGCM(k) for k in keys}
         self._current = key_id(keys[0])
         self._hash_key = hash_key
+        # Departments, by their sealed text: every booking stamps the booker's department on
+        # its rows, and opening a sealed value costs more than the rest of reading the person.
+        # Keyed by the sealed text itself, so never stale; bounded; only this column (names,
+        # e-mail addresses and phone numbers are opened each time they are needed).
+        self._opened: dict[str, str] = {}
 
     @property
     def current_key_id(self) -> str:
@@ -92,16 +102,32 @@ class AesGcmCipher:
             return None
         nonce = os.urandom(12)
         sealed = self._keys[self._current].encrypt(nonce, value.encode("utf-8"), column.encode("ascii"))
-        return f"{PREFIX}{self._current}.{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
+        out = f"{PREFIX}{self._current}.{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
+        if column in KEPT_OPEN:
+            self._keep(out, value)
+        return out
+
+    def _keep(self, sealed: str, value: str) -> None:
+        if len(self._opened) >= _KEPT_MAX:
+            self._opened.clear()
+        self._opened[sealed] = value
 
     def decrypt(self, value: str | None, column: str) -> str | None:
         if value is None or not value.startswith(PREFIX):
             return value  # legacy plaintext
+        kept = column in KEPT_OPEN
+        if kept:
+            opened = self._opened.get(value)
+            if opened is not None:
+                return opened
         try:
             kid, body = value[len(PREFIX):].split(".", 1)
             aead = self._keys[kid]
             blob = base64.urlsafe_b64decode(body)
-            return aead.decrypt(blob[:12], blob[12:], column.encode("ascii")).decode("utf-8")
+            opened = aead.decrypt(blob[:12], blob[12:], column.encode("ascii")).decode("utf-8")
+            if kept:
+                self._keep(value, opened)
+            return opened
         except KeyError:
             raise DecryptError("encrypted with a key that is not configured "
                                "(set WMS_ENCRYPTION_KEY_OLD during a rotation)") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 import weakref
@@ -33,9 +34,14 @@ class WriteGate:
     holding it is never blocked by it.
     """
 
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self, timeout_s: float, keeps_writer: bool = True) -> None:
         self._lock = threading.RLock()
         self._timeout = timeout_s
+        self._keeps_writer = keeps_writer
+        self._writer: Any = None  # the pool's connection kept checked out for the gate's holder
+        self._writer_pid = 0
+        self._writer_lent = False
+        self._writer_stale = False
 
     def __call__(self) -> "WriteGate":
         return self
@@ -49,6 +55,54 @@ class WriteGate:
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
 
+    # The writer connection. Write transactions of this process take turns at the gate, so
+    # one connection serves them all: kept checked out of the pool, it saves every write
+    # transaction the pool's check-out, reset and check-in, which cost as much as SQLite
+    # beginning, checking and committing a booking's rows.
+    def lend_writer(self, engine: Engine) -> Any | None:
+        """The writer connection (a pool connection, checked out on first use) for the thread
+        holding the gate; None when it is lent already (a nested write transaction of the same
+        thread) or the pool has one shared connection (an in-memory database)."""
+        if not self._keeps_writer or self._writer_lent:
+            return None
+        if self._writer_stale:
+            self._writer_stale = False
+            self._drop_writer()
+        writer = self._writer
+        if writer is None or self._writer_pid != os.getpid():  # a forked child: a connection of its own
+            writer = self._writer = engine.raw_connection()
+            self._writer_pid = os.getpid()
+        self._writer_lent = True
+        return writer
+
+    def take_back_writer(self, keep: bool) -> None:
+        """The writer connection is back, out of any transaction; ``keep`` False: it was closed
+        (returned to the pool) or is broken, and the next writer checks out another."""
+        self._writer_lent = False
+        if not keep or self._writer_stale:
+            self._writer_stale = False
+            self._drop_writer()
+
+    def _drop_writer(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None and self._writer_pid == os.getpid():
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    def engine_disposed(self) -> None:
+        """The engine's pool was disposed: the kept connection goes with it (when it is lent,
+        as it comes back)."""
+        if not self._lock.acquire(blocking=False):  # a writer is at work: its next turn drops it
+            self._writer_stale = True
+            return
+        try:
+            if self._writer_lent:
+                self._writer_stale = True
+            else:
+                self._drop_writer()
+        finally:
+            self._lock.release()
+
 
 _gates: "weakref.WeakKeyDictionary[object, WriteGate]" = weakref.WeakKeyDictionary()
 
@@ -57,6 +111,11 @@ def write_gate(engine: Engine) -> "contextlib.AbstractContextManager[None]":
     """Hold this around a write transaction on ``engine`` (a no-op for other databases)."""
     gate = _gates.get(engine.dialect)  # the dialect: shared by option engines, kept over dispose()
     return gate() if gate is not None else contextlib.nullcontext()
+
+
+def gate_of(engine: Engine) -> WriteGate | None:
+    """The write gate of a SQLite engine (None for other databases)."""
+    return _gates.get(engine.dialect)
 
 
 def normalise_url(url: str) -> str:
@@ -99,7 +158,11 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10,
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args=connect_args, pool_size=pool_size, max_overflow=pool_size * 4,
                                pool_timeout=busy_timeout_ms / 1000, echo=echo)
-    _gates[engine.dialect] = WriteGate(busy_timeout_ms / 1000)
+    gate = _gates[engine.dialect] = WriteGate(busy_timeout_ms / 1000, keeps_writer=database not in ("", ":memory:"))
+
+    @event.listens_for(engine, "engine_disposed")
+    def _on_dispose(_engine):  # type: ignore[no-untyped-def]
+        gate.engine_disposed()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -146,6 +209,7 @@ class Driver:
         self.sqlite = dialect_name == "sqlite"
         self.dbapi = dbapi
         self._sql: dict[str, str] = {}
+        self._days: dict[date, str] = {}
 
     def sql(self, statement: str) -> str:
         """``statement`` with the driver's placeholders (psycopg: ``%s``)."""
@@ -155,7 +219,17 @@ class Driver:
         return out
 
     def day(self, d: date) -> Any:
-        return d.isoformat() if self.sqlite else d  # SQLAlchemy's SQLite Date storage format
+        """Bound like ``Date`` (SQLite: SQLAlchemy's storage format, ISO text)."""
+        if not self.sqlite:
+            return d
+        # Remembered: a booking binds a handful of days, nearly always the same few weeks',
+        # and formatting a date costs more than the look-up.
+        text = self._days.get(d)
+        if text is None:
+            if len(self._days) >= 4096:
+                self._days.clear()
+            text = self._days[d] = d.isoformat()
+        return text
 
     def when(self, value: datetime | None) -> Any:
         """Bound like ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's DateTime string)."""

@@ -44,21 +44,29 @@ _COLS = ("id, desk_id, building_id, day, part, person_id, booked_by_id, departme
          "source_message_id, status, created_at, checked_in_at, checked_out_at")
 # The taken desks as one comma-separated string: hundreds of rows (a whole day is two per desk)
 # become one, split in C; the covering index is read as before.
-_D_TAKEN = ("SELECT group_concat(DISTINCT desk_id) FROM reservations "
+# Not DISTINCT (a desk taken all day is named twice): the set built from it drops the
+# repeats, and DISTINCT cost SQLite a temporary index per booking.
+_D_TAKEN = ("SELECT group_concat(desk_id) FROM reservations "
             "WHERE building_id = ? AND day = ? AND status = 'active'")
 _D_TAKEN_IN_PART = _D_TAKEN + " AND part = ?"
-_PG_TAKEN = {_D_TAKEN: _D_TAKEN.replace("group_concat(DISTINCT desk_id)", "string_agg(DISTINCT desk_id::text, ',')")}
+_PG_TAKEN = {_D_TAKEN: _D_TAKEN.replace("group_concat(desk_id)", "string_agg(desk_id::text, ',')")}
 _PG_TAKEN[_D_TAKEN_IN_PART] = _PG_TAKEN[_D_TAKEN] + " AND part = ?"
 # A person's upcoming bookings (every list and first contact): their own, and the open seats they booked.
 _D_UPCOMING = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND day >= ? AND status = 'active' "
                f"UNION ALL SELECT {_COLS} FROM reservations WHERE booked_by_id = ? AND person_id IS NULL "
                "AND day >= ? AND status = 'active'")
+# The latest day's reservation; the order of the person index (day, part), so SQLite reads it
+# backwards and stops at the first active row (ordering by id as well took a sort).
 _D_LATEST = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND status = 'active' "
-             "ORDER BY day DESC, id DESC LIMIT 1")
+             "ORDER BY day DESC, part DESC LIMIT 1")
 _D_INSERT = ("INSERT INTO reservations (desk_id, building_id, day, part, person_id, booked_by_id, department, "
-             "group_id, source_message_id, status, created_at) VALUES {} RETURNING id, desk_id, day, part")
+             "group_id, source_message_id, status, created_at) VALUES {}")
 _D_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)"
-_D_INSERTS = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) for n in range(1, 5)}
+_D_INSERTS = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) + " RETURNING id, desk_id, day, part" for n in range(1, 5)}
+# SQLite: no RETURNING (it costs a quarter of the INSERT). Under the write lock the rows of
+# one multi-row INSERT get consecutive ids in VALUES order (each new rowid is the largest + 1;
+# the table has no AUTOINCREMENT), so the last row's id names them all.
+_D_INSERTS_PLAIN = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) for n in range(1, 5)}
 _D_CLAIM = "INSERT INTO idempotency_keys (key, created_at) VALUES (?, ?)"
 # Has this message booked before: a reservation row of its booker carrying it (any status), or
 # a key row (written on PostgreSQL, and by versions before the key was folded into the rows on
@@ -66,9 +74,15 @@ _D_CLAIM = "INSERT INTO idempotency_keys (key, created_at) VALUES (?, ?)"
 _D_SEEN = ("SELECT 1 FROM reservations WHERE booked_by_id = ? AND source_message_id = ? "
            "UNION ALL SELECT 1 FROM idempotency_keys WHERE key = ? LIMIT 1")
 # The same, with the booker's latest active row in the same round trip (the booking asks for
-# it next: the usual building and desk); one row: (seen, the latest row's columns or NULLs).
-_D_SEEN_LATEST = (f"SELECT EXISTS ({_D_SEEN}), latest.* FROM (SELECT 1) LEFT JOIN "
-                  f"({_D_LATEST}) AS latest ON 1")
+# it next: the usual building and desk): a row (1, NULLs) when the message booked before, and
+# a row (0, the latest row's columns) when the booker has an active row. A UNION ALL, not a
+# join: no temporary table per booking.
+_D_SEEN_LATEST = (f"SELECT 1, {', '.join(['NULL'] * len(_COLS.split(',')))} WHERE EXISTS ({_D_SEEN}) "
+                  f"UNION ALL SELECT * FROM (SELECT 0, {_COLS} FROM reservations WHERE person_id = ? "
+                  "AND status = 'active' ORDER BY day DESC, part DESC LIMIT 1) AS latest")
+
+
+_PART_TEXT = {p: p.value for p in Part}  # an Enum's .value is a Python-level property
 
 
 def _d_of_person(n_days: int, with_latest: bool) -> str:
@@ -78,7 +92,7 @@ def _d_of_person(n_days: int, with_latest: bool) -> str:
     sql = f"SELECT 0, {_COLS} FROM reservations WHERE person_id = ? AND day IN ({days}) AND status = 'active'"
     if with_latest:
         sql += f" UNION ALL SELECT * FROM (SELECT 1, {_COLS} FROM reservations WHERE person_id = ? " \
-               "AND status = 'active' ORDER BY day DESC, id DESC LIMIT 1) AS latest"
+               "AND status = 'active' ORDER BY day DESC, part DESC LIMIT 1) AS latest"
     return sql
 
 
@@ -168,7 +182,7 @@ class SqlReservationRepository:
         rows = self._conn.execute(_OF_PEOPLE, {"ids": ids, "days": ds}).all()
         return [_reservation(r) for r in rows]
 
-    def add(self, rows: Sequence[NewReservation]) -> list[Reservation]:
+    def add(self, rows: Sequence[NewReservation]) -> list[int]:
         if not rows:
             return []
         self._latest.clear()
@@ -177,14 +191,19 @@ class SqlReservationRepository:
             params: list[Any] = []
             when = d.when(rows[0].created_at)  # one booking: one creation time
             for r in rows:
-                params += (int(r.desk_id), r.building_id, d.day(r.day), r.part.value, r.person_id, r.booked_by_id,
+                params += (int(r.desk_id), r.building_id, d.day(r.day), _PART_TEXT[r.part], r.person_id, r.booked_by_id,
                            r.department, r.group_id, r.source_message_id,
                            when if r.created_at is rows[0].created_at else d.when(r.created_at))
-            # RETURNING gives rows in no promised order: matched by (desk, day, part), unique
-            # among active rows.
-            made = {(str(desk), read_day(day), part): rid for rid, desk, day, part in
-                    self._fetch(_D_INSERTS[len(rows)], params)}
-            ids = [made[(r.desk_id, r.day, r.part.value)] for r in rows]
+            if d.sqlite:
+                cur = self._cur if self._cur is not None else self._cursor()
+                last = d.execute(cur, _D_INSERTS_PLAIN[len(rows)], params).lastrowid
+                ids = list(range(last - len(rows) + 1, last + 1))
+            else:
+                # RETURNING gives rows in no promised order: matched by (desk, day, part),
+                # unique among active rows.
+                made = {(str(desk), read_day(day), part): rid for rid, desk, day, part in
+                        self._fetch(_D_INSERTS[len(rows)], params)}
+                ids = [made[(r.desk_id, r.day, r.part.value)] for r in rows]
         else:
             values = [dict(desk_id=int(r.desk_id), building_id=r.building_id, day=r.day, part=r.part.value,
                            person_id=r.person_id, booked_by_id=r.booked_by_id, department=r.department,
@@ -192,22 +211,18 @@ class SqlReservationRepository:
                            created_at=r.created_at) for r in rows]
             with translated():
                 ids = list(self._conn.execute(_INSERT_MANY, values).scalars())
-        return [Reservation(id=i, desk_id=r.desk_id, building_id=r.building_id, day=r.day, part=r.part,
-                            person_id=r.person_id, booked_by_id=r.booked_by_id, department=r.department,
-                            group_id=r.group_id, source_message_id=r.source_message_id,
-                            status=ReservationStatus.ACTIVE, created_at=r.created_at)
-                for i, r in zip(ids, rows)]
+        return ids
 
     def claim_message(self, source_message_id: str, booked_by_id: int, now: datetime) -> None:
         if self._serialised:
             # The reservations this message books carry its id: under the write lock a check
             # is as safe as the key's primary key, and writes three B-tree pages fewer per
             # booking (the key's table, its primary key and its created_at index).
-            row = self._fetch(_D_SEEN_LATEST, (booked_by_id, source_message_id, source_message_id,
-                                               booked_by_id))[0]
-            if row[0]:
+            rows = self._fetch(_D_SEEN_LATEST, (booked_by_id, source_message_id, source_message_id,
+                                                booked_by_id))
+            if rows and rows[0][0]:
                 raise Conflict("message")
-            self._latest[booked_by_id] = _from_driver(row[1:]) if row[1] is not None else None
+            self._latest[booked_by_id] = _from_driver(rows[0][1:]) if rows else None
             return
         cur = self._cur if self._cur is not None else self._cursor()
         self._d.execute(cur, _D_CLAIM, (source_message_id, self._d.when(now)))

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from adapters.store.catalogue import CatalogueCache
-from adapters.store.engine import WRITE_OPTION, driver_error, write_gate
+from adapters.store.engine import WRITE_OPTION, WriteGate, driver_error, gate_of, write_gate
 from adapters.store.errors import translated
 from adapters.store.people import SqlPeopleRepository
 from adapters.store.reservations import SqlReservationRepository
@@ -36,13 +36,16 @@ class DriverConnection:
     already open and issues no second BEGIN).
     """
 
-    __slots__ = ("engine", "dialect", "connection", "_sa")
+    __slots__ = ("engine", "dialect", "connection", "_sa", "_gate")
 
-    def __init__(self, engine: Engine, fairy: Any) -> None:
+    def __init__(self, engine: Engine, fairy: Any, gate: WriteGate | None = None) -> None:
+        """``gate``: the write gate that lent ``fairy`` (its writer connection), to hand it back
+        to on :meth:`close` instead of the pool."""
         self.engine = engine
         self.dialect = engine.dialect
         self.connection = fairy
         self._sa: Connection | None = None
+        self._gate = gate
 
     def sqlalchemy(self) -> Connection:
         sa = self._sa
@@ -76,40 +79,56 @@ class DriverConnection:
             dbapi_connection.rollback()
 
     def close(self) -> None:
-        """Roll back what is still open and give the connection back to the pool."""
+        """Roll back what is still open and give the connection back (to the pool, or to the
+        write gate that lent it)."""
         sa, self._sa = self._sa, None
-        fairy = self.connection
+        fairy, gate = self.connection, self._gate
+        clean = False
         try:
             if sa is not None and sa.in_transaction():
                 sa.rollback()
             dbapi_connection = fairy.dbapi_connection
             if dbapi_connection is not None and dbapi_connection.in_transaction:
                 dbapi_connection.rollback()
+            clean = dbapi_connection is not None
         finally:
             if sa is not None:
                 sa.close()  # gives the DB-API connection back to the pool
-            else:
+            elif gate is None:
                 fairy.close()
+            if gate is not None:
+                # Kept for the next writer unless SQLAlchemy closed it or it could not be reset.
+                gate.take_back_writer(keep=clean and sa is None)
 
 
 def _begin_on_driver(engine: Engine, write: bool) -> DriverConnection:
+    """BEGIN on the driver; a write transaction (its caller holds the write gate) on the gate's
+    writer connection when it is free."""
+    gate = gate_of(engine) if write else None
     try:
-        fairy = engine.raw_connection()
+        fairy = gate.lend_writer(engine) if gate is not None else None
+        if fairy is None:
+            gate = None
+            fairy = engine.raw_connection()
     except Exception:
+        if gate is not None:
+            gate.take_back_writer(keep=False)
         with translated():  # e.g. the pool's timeout: StoreBusy
             raise
     statement = "BEGIN IMMEDIATE" if write else "BEGIN"
     try:
         fairy.dbapi_connection.execute(statement)
-    except sqlite3.Error as exc:
-        fairy.close()
+    except BaseException as exc:
+        if gate is not None:
+            gate.take_back_writer(keep=False)  # closes it
+        else:
+            fairy.close()
         if isinstance(exc, sqlite3.OperationalError):  # locked beyond the busy timeout
             raise StoreBusy(type(exc).__name__) from None
-        raise driver_error(statement, exc) from None
-    except BaseException:
-        fairy.close()
+        if isinstance(exc, sqlite3.Error):
+            raise driver_error(statement, exc) from None
         raise
-    return DriverConnection(engine, fairy)
+    return DriverConnection(engine, fairy, gate)
 
 
 class SqlUnitOfWork:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Callable, Iterable, Literal, Protocol, Sequence
+from typing import Callable, Iterable, Literal, NamedTuple, Protocol, Sequence
 
 from core.booking.api import PersonInfo
 from core.booking.catalogue import Catalogue
@@ -36,8 +36,10 @@ class StoreBusy(StoreError):
     """The database stayed locked or unreachable; nothing was changed."""
 
 
-@dataclass(frozen=True, slots=True)
-class NewReservation:
+class NewReservation(NamedTuple):
+    """A reservation row to insert (a named tuple: a booking makes one per desk, day and part,
+    and a tuple is made several times faster than a frozen dataclass)."""
+
     desk_id: str
     building_id: str
     day: date
@@ -59,8 +61,9 @@ class ReservationRepository(Protocol):
         """Active reservations for these people on these days."""
         ...
 
-    def add(self, rows: Sequence[NewReservation]) -> list[Reservation]:
-        """Insert; raises :class:`Conflict` (``desk``/``person``) when the database refuses."""
+    def add(self, rows: Sequence[NewReservation]) -> list[int]:
+        """Insert; the new rows' ids, in the order of ``rows``. Raises :class:`Conflict`
+        (``desk``/``person``) when the database refuses."""
         ...
 
     def claim_message(self, source_message_id: str, booked_by_id: int, now: datetime) -> None:

@@ -61,22 +61,34 @@ class _NothingFree:
 
 def to_bookings(rows: Iterable[Reservation], catalogue: Catalogue) -> tuple[Booking, ...]:
     """Group reservations into what a person sees: one booking per desk and day."""
-    grouped: dict[tuple[date, str], list[Reservation]] = {}
-    for r in rows:
-        grouped.setdefault((r.day, r.desk_id), []).append(r)
+    return _grouped(((r.id, r) for r in rows), catalogue)
+
+
+def _grouped(rows: Iterable[tuple[int, Reservation | NewReservation]], catalogue: Catalogue) -> tuple[Booking, ...]:
+    """Bookings of (id, row) pairs, one per desk and day, by day and desk code, morning first."""
+    grouped: dict[tuple[date, str], list[tuple[int, Reservation | NewReservation]]] = {}
+    for rid, r in rows:
+        grouped.setdefault((r.day, r.desk_id), []).append((rid, r))
+    keys = list(grouped)
+    if len(keys) > 1:
+        keys.sort(key=lambda k: (k[0], _desk_code(catalogue, k[1])))
     out = []
-    for (day, desk_id), rs in sorted(grouped.items(), key=lambda kv: (kv[0][0], _desk_code(catalogue, kv[0][1]))):
-        rs.sort(key=lambda r: r.part is not Part.MORNING)
+    for key in keys:
+        day, desk_id = key
+        rs = grouped[key]
+        if len(rs) > 1:
+            rs.sort(key=lambda pair: pair[1].part is not Part.MORNING)
+        first = rs[0][1]
         desk = catalogue.desks.get(desk_id)
         zone = catalogue.zones.get(desk.zone_id) if desk else None
         out.append(Booking(
-            reservation_ids=tuple(r.id for r in rs),
+            reservation_ids=tuple(rid for rid, _ in rs),
             desk_id=desk_id,
             desk_code=desk.code if desk else desk_id,
-            building_id=rs[0].building_id,
+            building_id=first.building_id,
             day=day,
-            parts=tuple(r.part for r in rs),
-            group_id=rs[0].group_id,
+            parts=tuple(r.part for _, r in rs),
+            group_id=first.group_id,
             features=desk.features if desk else frozenset(),
             floor=desk.floor if desk else None,
             zone_name=zone.name if zone else None,
@@ -554,8 +566,8 @@ class BookingService:
                 for p in held[d]:
                     rows.append(NewReservation(desk.id, b.id, d, p, owner, requester, dept, group_id,
                                                req.source_message_id, now))
-        made = uow.reservations.add(rows)
-        return BookingResult(ok=True, bookings=to_bookings(made, cat), group_id=group_id)
+        ids = uow.reservations.add(rows)
+        return BookingResult(ok=True, bookings=_grouped(zip(ids, rows), cat), group_id=group_id)
 
     # ------------------------------------------------------------------ alternatives
     def _alternatives(self, req: BookingRequest, building: Building, now: datetime) -> tuple[Alternative, ...]:

@@ -57,7 +57,36 @@ def test_driver_rows_read_back_like_sqlalchemy_rows(tmp_path: Path) -> None:
             via_driver = uow.reservations.of_people([pid], [date(2026, 11, 26)])
             latest = uow.reservations.latest(pid)
         assert sorted(via_driver, key=lambda r: r.id) == via_sqlalchemy
-        assert latest == max(via_sqlalchemy, key=lambda r: r.id)
+        assert latest == max(via_sqlalchemy, key=lambda r: (r.day, r.part.value))  # the latest day's
         assert via_sqlalchemy[0].created_at == NOW
+    finally:
+        svc.dispose()
+
+
+def test_ids_of_an_insert_name_its_own_rows(tmp_path: Path) -> None:
+    """On SQLite the booking's INSERT has no RETURNING: the ids come from the last row's id and
+    must name each row (desk, day, part) as inserted, for one row up to the four of one statement."""
+    from core.booking.api import BookingRequest, PersonInfo, Where
+    from core.booking.model import Part
+
+    from .conftest import NOW
+
+    svc = bootstrap(make_settings(f"sqlite:///{(tmp_path / 'wms.sqlite3').as_posix()}", tmp_path))
+    try:
+        pid = svc.booking.ensure_person(PersonInfo("test:ids", department="X"), NOW)
+        requests = [BookingRequest(pid, (date(2026, 11, 26),), Where("alpha"), part=Part.AFTERNOON),
+                    BookingRequest(pid, (date(2026, 11, 27),), Where("alpha"), source_message_id="m:2"),
+                    BookingRequest(pid, (date(2026, 11, 30),), Where("alpha"), count=2)]
+        for request in requests:
+            done = svc.booking.book(request, NOW)
+            assert done.ok, done
+            with svc.uow_factory(write=False) as uow:
+                for b in done.bookings:
+                    rows = uow.reservations.get(b.reservation_ids)
+                    assert sorted(r.id for r in rows) == sorted(b.reservation_ids)
+                    by_id = {r.id: r for r in rows}
+                    for rid, part in zip(b.reservation_ids, b.parts):
+                        r = by_id[rid]
+                        assert (r.desk_id, r.day, r.part) == (b.desk_id, b.day, part)
     finally:
         svc.dispose()

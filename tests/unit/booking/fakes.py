@@ -71,7 +71,7 @@ class FakeReservations:
         ids, ds = set(person_ids), set(days)
         return [r for r in self._active() if r.person_id in ids and r.day in ds]
 
-    def add(self, rows: Sequence[NewReservation]) -> list[Reservation]:
+    def add(self, rows: Sequence[NewReservation]) -> list[int]:
         if self.uow.fail_adds:
             self.uow.fail_adds -= 1
             raise Conflict("desk")
@@ -87,7 +87,7 @@ class FakeReservations:
                                     ReservationStatus.ACTIVE, n.created_at))
             self.s.next_id += 1
         self.s.reservations.extend(made)
-        return made
+        return [r.id for r in made]
 
     def claim_message(self, source_message_id: str, booked_by_id: int, now: datetime) -> None:
         if source_message_id in self.s.keys:
@@ -116,7 +116,7 @@ class FakeReservations:
 
     def latest(self, person_id: int) -> Reservation | None:
         mine = [r for r in self._active() if r.person_id == person_id]
-        return max(mine, key=lambda r: (r.day, r.id)) if mine else None
+        return max(mine, key=lambda r: (r.day, r.part.value)) if mine else None  # as the store: day, part
 
     def counts(self, building_id: str, days: Iterable[date]) -> dict[tuple[date, Part], int]:
         ds = set(days)
