@@ -101,10 +101,11 @@ class DriverConnection:
                 gate.take_back_writer(keep=clean and sa is None)
 
 
-def _begin_on_driver(engine: Engine, write: bool) -> DriverConnection:
-    """BEGIN on the driver; a write transaction (its caller holds the write gate) on the gate's
-    writer connection when it is free."""
-    gate = gate_of(engine) if write else None
+def _begin_on_driver(engine: Engine, write: bool, gate: WriteGate | None) -> DriverConnection:
+    """BEGIN on the driver; a write transaction (its caller holds ``gate``, the engine's write
+    gate) on the gate's writer connection when it is free."""
+    if not write:
+        gate = None
     try:
         fairy = gate.lend_writer(engine) if gate is not None else None
         if fairy is None:
@@ -132,9 +133,12 @@ def _begin_on_driver(engine: Engine, write: bool) -> DriverConnection:
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, cache: CatalogueCache, write: bool) -> None:
-        """``engine``: for a write unit of work, one carrying the write option (see the factory)."""
+    def __init__(self, engine: Engine, cache: CatalogueCache, write: bool,
+                 gate: WriteGate | None = None) -> None:
+        """``engine``: for a write unit of work, one carrying the write option (see the factory);
+        ``gate``: the engine's write gate (SQLite)."""
         self._engine = engine
+        self._write_gate = gate
         self._cache = cache
         self._conn: Connection | DriverConnection | None = None
         self._catalogue: Catalogue | None = None
@@ -152,7 +156,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> "SqlUnitOfWork":
         if self.write:
-            gate = write_gate(self._engine)
+            gate = self._write_gate or write_gate(self._engine)
             try:
                 gate.__enter__()
             except Exception:
@@ -161,7 +165,7 @@ class SqlUnitOfWork:
             self._gate = gate
         try:
             if self._engine.dialect.name == "sqlite":
-                self._conn = _begin_on_driver(self._engine, self.write)
+                self._conn = _begin_on_driver(self._engine, self.write, self._write_gate)
             else:
                 with translated():
                     conn = self._engine.connect()
@@ -243,10 +247,11 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self.cache = cache or CatalogueCache()
         self._write_engine = engine.execution_options(**{WRITE_OPTION: True})  # built once: not cheap
+        self._gate = gate_of(engine)  # looked up once (a weak-keyed dict)
 
     def fresh_catalogue(self) -> Catalogue | None:
         """The cached catalogue if it is recent enough to use without a transaction, else None."""
         return self.cache.fresh()
 
     def __call__(self, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._write_engine if write else self.engine, self.cache, write)
+        return SqlUnitOfWork(self._write_engine if write else self.engine, self.cache, write, self._gate)

@@ -93,12 +93,17 @@ class Building:
     afternoon: tuple[time, time] = (time(13, 0), time(18, 0))
     closures: frozenset[date] = frozenset()
     floors: tuple[int, ...] = ()
+    # Derived from opening_hours (every booking asks): not a field of its own.
+    open_weekdays: frozenset[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "open_weekdays", frozenset(h.weekday for h in self.opening_hours))
 
     def part_window(self, part: Part) -> tuple[time, time]:
         return self.morning if part is Part.MORNING else self.afternoon
 
     def is_open_on_weekday(self, weekday: int) -> bool:
-        return any(h.weekday == weekday for h in self.opening_hours)
+        return weekday in self.open_weekdays
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from core.clock import local_today
 log = logging.getLogger("wms.booking")
 
 _MAX_ID = 255  # longest external id / message id accepted
+_FEATURES = frozenset(FEATURES)
 ACTIVITY_GRANULARITY = timedelta(hours=1)
 """A person's last-active time is refreshed at most this often (no write per message)."""
 
@@ -76,7 +77,7 @@ def _grouped(rows: Iterable[tuple[int, Reservation | NewReservation]], catalogue
     for key in keys:
         day, desk_id = key
         rs = grouped[key]
-        if len(rs) > 1:
+        if len(rs) > 1 and rs[0][1].part is not Part.MORNING:
             rs.sort(key=lambda pair: pair[1].part is not Part.MORNING)
         first = rs[0][1]
         desk = catalogue.desks.get(desk_id)
@@ -251,12 +252,13 @@ class BookingService:
             raise _Refused(Refusal.INVALID, "dates") from None
         if not days or not all(isinstance(d, date) for d in days):
             raise _Refused(Refusal.INVALID, "dates")
-        try:
-            unknown = sorted(set(features) - set(FEATURES))  # type: ignore[call-overload]
-        except TypeError:
-            raise _Refused(Refusal.INVALID, "features") from None
-        if unknown:
-            raise _Refused(Refusal.INVALID, "feature:" + unknown[0])
+        if features or not isinstance(features, (frozenset, set, tuple, list)):  # empty: nothing to check
+            try:
+                unknown = sorted(set(features) - _FEATURES)  # type: ignore[call-overload]
+            except TypeError:
+                raise _Refused(Refusal.INVALID, "features") from None
+            if unknown:
+                raise _Refused(Refusal.INVALID, "feature:" + unknown[0])
         return days
 
     def _check_days(self, building: Building, days: Sequence[date], part: Part | None, start: time | None,
