@@ -271,18 +271,20 @@ class BookingService:
         parts = parts_for(building, part, start, end)
         if not parts:
             raise _Refused(Refusal.INVALID, "outside_hours")
+        if not days:
+            return {}
         today = local_today(now)
         horizon = today + timedelta(days=self.rules.horizon_days)
-        past = tuple(d for d in days if d < today)
-        if past:
-            raise _Refused(Refusal.PAST, None, past)
-        beyond = tuple(d for d in days if d > horizon)
-        if beyond:
-            raise _Refused(Refusal.BEYOND_HORIZON, str(self.rules.horizon_days), beyond)
-        closed = [(d, closed_reason(building, d, self.calendar)) for d in days]
-        closed = [(d, r) for d, r in closed if r]
+        if min(days) < today:
+            raise _Refused(Refusal.PAST, None, tuple(d for d in days if d < today))
+        if max(days) > horizon:
+            raise _Refused(Refusal.BEYOND_HORIZON, str(self.rules.horizon_days), tuple(d for d in days if d > horizon))
+        calendar = self.calendar
+        closed = [(d, r) for d in days if (r := closed_reason(building, d, calendar))]
         if closed:
             raise _Refused(Refusal.CLOSED, closed[0][1], tuple(d for d, _ in closed))
+        if today not in days:  # all later days: nothing has ended yet
+            return dict.fromkeys(days, parts)
         out: dict[date, tuple[Part, ...]] = {}
         whole_day = part is None and start is None and end is None
         for d in days:
