@@ -289,7 +289,7 @@ class LeanBooker:
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
         try:
-            seen = c.execute(R._D_SEEN_LATEST, (pid, msg, msg, pid)).fetchall()
+            seen = c.execute(R._D_SEEN_LATEST, R.seen_latest_params(pid, msg)).fetchall()
             if seen and seen[0][0]:  # the message booked before
                 c.execute("ROLLBACK")
                 return False

@@ -212,10 +212,13 @@ class Driver:
         self._days: dict[date, str] = {}
 
     def sql(self, statement: str) -> str:
-        """``statement`` with the driver's placeholders (psycopg: ``%s``)."""
+        """``statement`` with the driver's placeholders (psycopg: ``%s``) and, on PostgreSQL,
+        ``person_id IS NOT booked_by_id`` (SQLite's null-safe comparison, the predicate of the
+        partial index ix_reservations_booked_by) as ``IS DISTINCT FROM``."""
         out = self._sql.get(statement)
         if out is None:
-            out = self._sql[statement] = statement if self.sqlite else statement.replace("?", "%s")
+            out = self._sql[statement] = statement if self.sqlite else statement.replace("?", "%s").replace(
+                "person_id IS NOT booked_by_id", "person_id IS DISTINCT FROM booked_by_id")
         return out
 
     def day(self, d: date) -> Any:

@@ -23,6 +23,8 @@ from adapters.store.engine import driver, read_when
 from adapters.store.errors import translated
 from adapters.store.tables import (
     audit_trail,
+    booked_by,
+    booked_for_others,
     conversation_state,
     handled_messages,
     idempotency_keys,
@@ -244,14 +246,15 @@ def erase_person(conn: Connection, person_id: int, today: date) -> Erased:
     if person is None:
         return Erased()
     r = reservations.c
-    mine = or_(r.person_id == person_id, r.booked_by_id == person_id)
+    # theirs and the ones they booked, each part through its index (tables.booked_by)
+    mine = or_(r.person_id == person_id, booked_for_others(person_id))
     sources = [s for s in conn.execute(select(r.source_message_id).where(mine, r.source_message_id.is_not(None)))
                .scalars()]
     with translated():
         # Their own desks from today on go; desks they booked for colleagues stay the
         # colleagues' (only the link to the booker and their message goes).
         future = conn.execute(delete(reservations).where(r.person_id == person_id, r.day >= today)).rowcount
-        conn.execute(update(reservations).where(r.booked_by_id == person_id, r.day >= today).values(
+        conn.execute(update(reservations).where(booked_by(person_id), r.day >= today).values(
             booked_by_id=None, source_message_id=None))
         past = conn.execute(update(reservations).where(mine, r.day < today).values(
             person_id=None, booked_by_id=None, source_message_id=None, group_id=None, department=None)).rowcount
@@ -273,7 +276,7 @@ def export_person(conn: Connection, person_id: int) -> dict[str, Any] | None:
     if person is None:
         return None
     r = reservations.c
-    rows = conn.execute(select(reservations).where(or_(r.person_id == person_id, r.booked_by_id == person_id))
+    rows = conn.execute(select(reservations).where(or_(r.person_id == person_id, booked_for_others(person_id)))
                         .order_by(r.day, r.part, r.id)).all()
     created = conn.execute(select(people.c.created_at).where(people.c.id == person_id)).scalar()
     return {

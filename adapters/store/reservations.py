@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, 
 
 from adapters.store.engine import driver, read_day, read_when
 from adapters.store.errors import translated
-from adapters.store.tables import ACTIVE, reservations
+from adapters.store.tables import ACTIVE, booked_by, reservations
 from core.booking.model import Part, Reservation, ReservationStatus
 from core.booking.ports import Conflict, NewReservation
 
@@ -26,7 +26,7 @@ _OF_PEOPLE = select(reservations).where(_r.person_id.in_(bindparam("ids", expand
 _INSERT_MANY = insert(reservations).returning(_r.id, sort_by_parameter_order=True)
 # A message's rows, found through its booker's rows (indexed; every row of a booking carries
 # the booker): no index of its own on the message id, one index entry fewer per row.
-_BY_SOURCE = select(reservations).where(_r.booked_by_id == bindparam("b"),
+_BY_SOURCE = select(reservations).where(booked_by(bindparam("b")),
                                         _r.source_message_id == bindparam("m")).order_by(_r.id)
 _BY_IDS = select(reservations).where(_r.id.in_(bindparam("ids", expanding=True)))
 _BY_GROUP = select(reservations).where(_r.group_id == bindparam("g")).order_by(_r.id)
@@ -51,10 +51,14 @@ _D_TAKEN = ("SELECT group_concat(desk_id) FROM reservations "
 _D_TAKEN_IN_PART = _D_TAKEN + " AND part = ?"
 _PG_TAKEN = {_D_TAKEN: _D_TAKEN.replace("group_concat(desk_id)", "string_agg(desk_id::text, ',')")}
 _PG_TAKEN[_D_TAKEN_IN_PART] = _PG_TAKEN[_D_TAKEN] + " AND part = ?"
-# A person's upcoming bookings (every list and first contact): their own, and the open seats they booked.
+# A person's upcoming bookings (every list and first contact): their own, and the open seats they
+# booked. Rows booked by someone are found by ``booked_by_id = ? AND person_id IS NOT booked_by_id``
+# (the predicate of the partial index ix_reservations_booked_by: it holds only rows booked for
+# someone else or for nobody) or, for their own, through the person index. ``IS NOT`` is
+# ``IS DISTINCT FROM`` on PostgreSQL (engine.Driver.sql).
 _D_UPCOMING = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND day >= ? AND status = 'active' "
-               f"UNION ALL SELECT {_COLS} FROM reservations WHERE booked_by_id = ? AND person_id IS NULL "
-               "AND day >= ? AND status = 'active'")
+               f"UNION ALL SELECT {_COLS} FROM reservations WHERE booked_by_id = ? "
+               "AND person_id IS NOT booked_by_id AND person_id IS NULL AND day >= ? AND status = 'active'")
 # The latest day's reservation; the order of the person index (day, part), so SQLite reads it
 # backwards and stops at the first active row (ordering by id as well took a sort).
 _D_LATEST = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND status = 'active' "
@@ -68,10 +72,13 @@ _D_INSERTS = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) + " RETURNING id, des
 # the table has no AUTOINCREMENT), so the last row's id names them all.
 _D_INSERTS_PLAIN = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) for n in range(1, 5)}
 _D_CLAIM = "INSERT INTO idempotency_keys (key, created_at) VALUES (?, ?)"
-# Has this message booked before: a reservation row of its booker carrying it (any status), or
-# a key row (written on PostgreSQL, and by versions before the key was folded into the rows on
-# SQLite).
-_D_SEEN = ("SELECT 1 FROM reservations WHERE booked_by_id = ? AND source_message_id = ? "
+# Has this message booked before: a reservation row of its booker carrying it (any status): one
+# booked for themselves (the person index) or for others or nobody (the partial booked_by index);
+# or a key row (written on PostgreSQL, and by versions before the key was folded into the rows on
+# SQLite). Parameters: booker, booker, message, booker, message, message.
+_D_SEEN = ("SELECT 1 FROM reservations WHERE person_id = ? AND booked_by_id = ? AND source_message_id = ? "
+           "UNION ALL SELECT 1 FROM reservations WHERE booked_by_id = ? AND person_id IS NOT booked_by_id "
+           "AND source_message_id = ? "
            "UNION ALL SELECT 1 FROM idempotency_keys WHERE key = ? LIMIT 1")
 # The same, with the booker's latest active row in the same round trip (the booking asks for
 # it next: the usual building and desk): a row (1, NULLs) when the message booked before, and
@@ -80,6 +87,12 @@ _D_SEEN = ("SELECT 1 FROM reservations WHERE booked_by_id = ? AND source_message
 _D_SEEN_LATEST = (f"SELECT 1, {', '.join(['NULL'] * len(_COLS.split(',')))} WHERE EXISTS ({_D_SEEN}) "
                   f"UNION ALL SELECT * FROM (SELECT 0, {_COLS} FROM reservations WHERE person_id = ? "
                   "AND status = 'active' ORDER BY day DESC, part DESC LIMIT 1) AS latest")
+
+
+def seen_latest_params(booked_by_id: int, source_message_id: str) -> tuple[Any, ...]:
+    """The parameters of ``_D_SEEN_LATEST`` for this booker and message."""
+    b, m = booked_by_id, source_message_id
+    return (b, b, m, b, m, m, b)
 
 
 _PART_TEXT = {p: p.value for p in Part}  # an Enum's .value is a Python-level property
@@ -218,8 +231,7 @@ class SqlReservationRepository:
             # The reservations this message books carry its id: under the write lock a check
             # is as safe as the key's primary key, and writes three B-tree pages fewer per
             # booking (the key's table, its primary key and its created_at index).
-            rows = self._fetch(_D_SEEN_LATEST, (booked_by_id, source_message_id, source_message_id,
-                                                booked_by_id))
+            rows = self._fetch(_D_SEEN_LATEST, seen_latest_params(booked_by_id, source_message_id))
             if rows and rows[0][0]:
                 raise Conflict("message")
             self._latest[booked_by_id] = _from_driver(rows[0][1:]) if rows else None

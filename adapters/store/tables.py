@@ -9,6 +9,7 @@ building and day).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -29,9 +30,12 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
+    or_,
     text,
     true,
 )
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData(naming_convention={
@@ -190,9 +194,15 @@ reservations = Table(
     Column("checked_in_at", UTCDateTime),
     Column("checked_out_at", UTCDateTime),
     CheckConstraint("part IN ('morning', 'afternoon')", name="part"),
-    CheckConstraint("status IN ('active', 'cancelled', 'released')", name="status"),
+    # ORs, not IN: on SQLite an IN list of three constants builds a temporary b-tree on every
+    # INSERT (migration 0011). The same meaning.
+    CheckConstraint("status = 'active' OR status = 'cancelled' OR status = 'released'", name="status"),
+    # Only rows booked for someone else or for nobody (open seats): a person's own bookings
+    # (booked_by_id = person_id) are found through uq_reservations_person_day (migration 0011).
+    # A query must repeat the predicate to use it: see booked_by() and booked_for_others().
     Index("ix_reservations_booked_by", "booked_by_id",
-          sqlite_where=text("booked_by_id IS NOT NULL"), postgresql_where=text("booked_by_id IS NOT NULL")),
+          sqlite_where=text("booked_by_id IS NOT NULL AND person_id IS NOT booked_by_id"),
+          postgresql_where=text("booked_by_id IS NOT NULL AND person_id IS DISTINCT FROM booked_by_id")),
     Index("ix_reservations_group", "group_id",
           sqlite_where=text("group_id IS NOT NULL"), postgresql_where=text("group_id IS NOT NULL")),
 )
@@ -212,6 +222,25 @@ Index("uq_reservations_person_day", reservations.c.person_id, reservations.c.day
       sqlite_where=text("person_id IS NOT NULL"), postgresql_where=text("person_id IS NOT NULL"))
 EXPRESSION_INDEXES = ("uq_reservations_day_desk", "uq_reservations_person_day")
 """Indexes on an expression: Alembic's autogenerate cannot compare them (the schema test does)."""
+
+
+def booked_for_others(person: Any) -> ColumnElement[bool]:
+    """Rows booked by ``person`` (a value, bind parameter or column) for someone else or for
+    nobody (open seats): exactly the rows of the partial index ``ix_reservations_booked_by``,
+    with its predicate spelled out so SQLite and PostgreSQL can use it (``IS NOT`` on SQLite,
+    ``IS DISTINCT FROM`` on PostgreSQL)."""
+    r = reservations.c
+    return and_(r.booked_by_id == person, r.person_id.is_distinct_from(r.booked_by_id))
+
+
+def booked_by(person: Any) -> ColumnElement[bool]:
+    """Every row booked by ``person``, through the indexes: their own bookings through the
+    person index, the others through the partial booked_by index. The same rows as
+    ``booked_by_id = person``, which no index serves any more. (For a person's own rows and
+    the ones they booked, ``or_(person_id == person, booked_for_others(person))`` suffices.)"""
+    r = reservations.c
+    return or_(and_(r.person_id == person, r.booked_by_id == person), booked_for_others(person))
+
 
 # A chat message that booked: claimed in the same transaction as its reservations.
 idempotency_keys = Table(

@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.store.engine import WRITE_OPTION, fetch_one
 from adapters.store.people import SqlPeopleRepository, find_by_name_or_email, find_person_id
-from adapters.store.tables import UTCDateTime, desks, metadata, reservations
+from adapters.store.tables import UTCDateTime, booked_by, desks, metadata, reservations
 from core.booking.model import ReservationStatus
 from core.i18n import LANGS
 from core.privacy.sharing import looks_like_email, loose_match
@@ -156,12 +156,17 @@ def _lang(value: Any) -> str:
 
 
 
+# Has the person booked for a group from this day on (any status): their own seat through the
+# person index, the others' and the open seats through the partial booked_by index (its
+# predicate spelled out: see tables.booked_by).
 _ANY_GROUP_BOOKING = (select(reservations.c.id)
-                      .where(reservations.c.booked_by_id == bindparam("b"), reservations.c.group_id.is_not(None),
+                      .where(booked_by(bindparam("b")), reservations.c.group_id.is_not(None),
                              reservations.c.day >= bindparam("d"))
                       .limit(1))
-_D_ANY_GROUP_BOOKING = ("SELECT 1 FROM reservations WHERE booked_by_id = ? AND group_id IS NOT NULL AND day >= ? "
-                        "LIMIT 1")
+_D_ANY_GROUP_BOOKING = ("SELECT 1 FROM reservations WHERE person_id = ? AND booked_by_id = ? AND day >= ? "
+                        "AND group_id IS NOT NULL "
+                        "UNION ALL SELECT 1 FROM reservations WHERE booked_by_id = ? AND person_id IS NOT booked_by_id "
+                        "AND group_id IS NOT NULL AND day >= ? LIMIT 1")
 
 class SqlTeamStore:
     """:class:`core.teams.ports.TeamStore` on SQLAlchemy; also the privacy
@@ -277,8 +282,10 @@ class SqlTeamStore:
             return ()
         r = reservations.c
         with self._engine.connect() as conn:
+            # open seats are booked for nobody: all in the partial booked_by index
             return self._seats(conn, and_(r.person_id.is_(None), r.group_id.is_not(None), r.status == _ACTIVE,
-                                          r.day >= from_day, r.booked_by_id.in_(ids)))
+                                          r.day >= from_day, r.booked_by_id.in_(ids),
+                                          r.person_id.is_distinct_from(r.booked_by_id)))
 
     def claim(self, person_id: int, seat: Seat, now: datetime) -> ClaimResult:
         r = reservations.c
@@ -382,12 +389,13 @@ class SqlTeamStore:
         # Most people never book for a group (and every list of bookings asks): one cheap
         # indexed probe before the full query, on SQLite straight on the driver.
         sqlite = self._engine.dialect.name == "sqlite"
-        if sqlite and fetch_one(self._engine, _D_ANY_GROUP_BOOKING, (booker_id, from_day.isoformat())) is None:
+        day = from_day.isoformat()
+        if sqlite and fetch_one(self._engine, _D_ANY_GROUP_BOOKING, (booker_id, booker_id, day, booker_id, day)) is None:
             return ()
         with self._engine.connect() as conn:
             if not sqlite and conn.execute(_ANY_GROUP_BOOKING, {"b": booker_id, "d": from_day}).first() is None:
                 return ()
-            seats = self._seats(conn, and_(r.booked_by_id == booker_id, r.group_id.is_not(None), r.day >= from_day,
+            seats = self._seats(conn, and_(booked_by(booker_id), r.group_id.is_not(None), r.day >= from_day,
                                            r.status.in_((_ACTIVE, _CANCELLED, _RELEASED))))
             status = {int(x.id): x.status for x in conn.execute(select(r.id, r.status).where(
                 r.id.in_([i for s in seats for i in s.reservation_ids[:1]]))).all()} if seats else {}

@@ -54,11 +54,11 @@ def test_migrations_match_the_tables(services: Services) -> None:
         sql = re.sub(r"::\w+|\b\w+\.(?=reservations\b)|\busing btree\b", "", sql.lower())
         return re.sub(r"[\s()]", "", sql.split(" on ", 1)[1])
 
+    # and every reservation index's text, its partial condition too (Alembic compares neither)
     for index in known.tables["reservations"].indexes:
-        if index.name in EXPRESSION_INDEXES:
-            made = str(CreateIndex(index).compile(dialect=services.engine.dialect))
-            assert norm(found[index.name]) == norm(made), (found[index.name], made)
-            assert found[index.name].upper().startswith("CREATE UNIQUE INDEX") == bool(index.unique)
+        made = str(CreateIndex(index).compile(dialect=services.engine.dialect))
+        assert norm(found[index.name]) == norm(made), (found[index.name], made)
+        assert found[index.name].upper().startswith("CREATE UNIQUE INDEX") == bool(index.unique)
 
 
 def test_sqlite_pragmas(sqlite_url: str, tmp_path: Path) -> None:
@@ -155,6 +155,113 @@ def test_migration_0010_merges_the_reservation_indexes_and_back(services: Servic
         with pytest.raises(IntegrityError):
             conn.execute(text(row), {"desk": desk + 1, "person": person, "status": "active"})
         conn.rollback()
+    run(command.upgrade, "head")
+    assert migrate.schema_state(services.engine) is migrate.SchemaState.CURRENT
+
+
+def _booked_by_entries(conn) -> int:  # type: ignore[no-untyped-def]
+    """How many entries ix_reservations_booked_by holds (read from the index itself)."""
+    if conn.dialect.name == "sqlite":  # every entry is one cell of one of its b-tree pages
+        return int(conn.exec_driver_sql("SELECT coalesce(sum(ncell), 0) FROM dbstat "
+                                        "WHERE name = 'ix_reservations_booked_by'").scalar_one())
+    # CREATE INDEX records the number of entries it built
+    return int(conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'ix_reservations_booked_by' "
+                                    "AND relnamespace = current_schema()::regnamespace").scalar_one())
+
+
+def _status_check(conn) -> str:  # type: ignore[no-untyped-def]
+    if conn.dialect.name == "sqlite":
+        table = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'reservations'").scalar_one()
+        return re.search(r"ck_reservations_status CHECK \((.*)\)", table).group(1)  # type: ignore[union-attr]
+    return conn.exec_driver_sql("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                "WHERE conname = 'ck_reservations_status' "
+                                "AND connamespace = current_schema()::regnamespace").scalar_one()
+
+
+def test_migration_0011_rebuilds_the_reservations_and_back(services: Services) -> None:
+    """0011: the status CHECK without IN (SQLite: the table rebuilt) and the booked_by index
+    only for rows booked for others or for nobody; every row survives with its id, both ways."""
+    from alembic import command
+
+    cfg = migrate.alembic_config()
+
+    def run(step, revision: str) -> None:  # type: ignore[no-untyped-def]
+        with services.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)
+
+    run(command.downgrade, "0010")
+    when = "'2026-11-23 08:00:00'"
+    with services.engine.begin() as conn:
+        for name in ("t:a", "t:b"):
+            conn.execute(text(f"INSERT INTO people (external_id, created_at, last_active_at) "
+                              f"VALUES ('{name}', {when}, {when})"))
+        a, b = conn.execute(text("SELECT id FROM people ORDER BY external_id")).scalars().all()
+        desks = conn.execute(text("SELECT id FROM desks ORDER BY id LIMIT 6")).scalars().all()
+        rows = [  # (person, booked by, group, status, message)
+            (a, a, None, "active", "m:1"),         # a's own booking: not in the booked_by index
+            (b, a, "g1", "active", "m:2"),         # booked by a for b
+            (None, a, "g1", "active", "m:2"),      # an open seat booked by a
+            (a, None, None, "cancelled", None),    # nobody's booking (booker erased)
+            (None, None, None, "released", None),  # anonymised
+            (b, b, None, "cancelled", "m:3"),      # b's own, history
+        ]
+        for desk, (person, booker, group, status, msg) in zip(desks, rows):
+            conn.execute(text("INSERT INTO reservations (desk_id, building_id, day, part, person_id, booked_by_id, "
+                              "group_id, source_message_id, status, department, created_at) VALUES (:d, 'alpha', "
+                              f"'2026-11-26', 'morning', :p, :b, :g, :m, :s, 'X', {when})"),
+                         {"d": desk, "p": person, "b": booker, "g": group, "m": msg, "s": status})
+        # ids with a gap: the rebuild must keep them, not renumber
+        conn.execute(text("DELETE FROM reservations WHERE id = (SELECT min(id) FROM reservations "
+                          "WHERE status = 'released')"))
+        before = conn.execute(text("SELECT * FROM reservations ORDER BY id")).all()
+        assert "IN" in _status_check(conn).upper()
+        if conn.dialect.name == "sqlite":  # (PostgreSQL counts the entries when it builds the index)
+            assert _booked_by_entries(conn) == 4  # before 0011: every row with a booker
+    assert len(before) == 5
+
+    def bad_status_refused() -> None:
+        with services.engine.connect() as conn:
+            with pytest.raises(IntegrityError):
+                conn.execute(text("UPDATE reservations SET status = 'booked' WHERE id = :i"), {"i": before[0].id})
+            conn.rollback()
+
+    run(command.upgrade, "0011")
+    with services.engine.connect() as conn:
+        assert conn.execute(text("SELECT * FROM reservations ORDER BY id")).all() == before
+        assert _reservation_indexes(conn) == {"uq_reservations_day_desk", "uq_reservations_person_day",
+                                              "ix_reservations_booked_by", "ix_reservations_group"}
+        assert " IN " not in _status_check(conn).upper()
+        assert _booked_by_entries(conn) == 2  # booked for b and the open seat, not a's own
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == [] if conn.dialect.name == "sqlite" else True
+        # the rows the partial index finds: exactly those booked for someone else or nobody
+        others = "IS NOT" if conn.dialect.name == "sqlite" else "IS DISTINCT FROM"
+        found = conn.execute(text(f"SELECT id FROM reservations WHERE booked_by_id = :a "
+                                  f"AND person_id {others} booked_by_id ORDER BY id"), {"a": a}).scalars().all()
+        assert found == [r.id for r in before if r.booked_by_id == a and r.person_id != a]
+    bad_status_refused()
+    with services.engine.begin() as conn:  # the good statuses still allowed, the rules still hold
+        for status in ("released", "active", "cancelled"):
+            conn.execute(text("UPDATE reservations SET status = :s WHERE id = :i"), {"s": status, "i": before[0].id})
+        conn.execute(text("UPDATE reservations SET status = 'active' WHERE id = :i"), {"i": before[0].id})
+    with services.engine.connect() as conn:
+        with pytest.raises(IntegrityError):  # a's desk of that morning is taken
+            conn.execute(text("INSERT INTO reservations (desk_id, building_id, day, part, status, created_at) "
+                              f"VALUES (:d, 'alpha', '2026-11-26', 'morning', 'active', {when})"), {"d": desks[0]})
+        conn.rollback()
+    assert migrate.schema_state(services.engine) is migrate.SchemaState.CURRENT
+
+    run(command.downgrade, "0010")
+    with services.engine.connect() as conn:
+        assert conn.execute(text("SELECT * FROM reservations ORDER BY id")).all() == before
+        assert "IN" in _status_check(conn).upper()
+        assert _booked_by_entries(conn) == 4
+    bad_status_refused()
+    run(command.upgrade, "head")
+    with services.engine.connect() as conn:
+        assert conn.execute(text("SELECT * FROM reservations ORDER BY id")).all() == before
+        assert _booked_by_entries(conn) == 2
+    bad_status_refused()
     assert migrate.schema_state(services.engine) is migrate.SchemaState.CURRENT
 
 
@@ -234,24 +341,28 @@ def test_hot_queries_use_their_indexes(sqlite_url: str, tmp_path: Path) -> None:
 
     from sqlalchemy import select
 
-    from adapters.store.tables import ACTIVE, reservations
+    from adapters.store.tables import ACTIVE, booked_by, reservations
 
     r = reservations.c
     svc = bootstrap(make_settings(sqlite_url, tmp_path))
-    queries = {
-        "COVERING INDEX uq_reservations_day_desk":
-            select(r.desk_id).where(r.building_id == "alpha", r.day == date(2026, 11, 26), ACTIVE, r.part == "morning"),
-        "INDEX uq_reservations_person_day": select(reservations).where(r.person_id == 1, ACTIVE).order_by(r.day.desc()),
-        "INDEX ix_reservations_booked_by": select(reservations).where(r.booked_by_id == 1, r.source_message_id == "m"),
+    queries = [
+        ("COVERING INDEX uq_reservations_day_desk",
+         select(r.desk_id).where(r.building_id == "alpha", r.day == date(2026, 11, 26), ACTIVE, r.part == "morning")),
+        ("INDEX uq_reservations_person_day", select(reservations).where(r.person_id == 1, ACTIVE).order_by(r.day.desc())),
+        # booked by someone: their own rows through the person index, the others' through the
+        # partial booked_by index (more in test_store_driver_sql.py)
+        ("INDEX ix_reservations_booked_by", select(reservations).where(booked_by(1), r.source_message_id == "m")),
+        ("INDEX uq_reservations_person_day", select(reservations).where(booked_by(1), r.source_message_id == "m")),
         # reports, anonymisation and retention read ranges of days
-        "INDEX uq_reservations_day_desk (day<?)": select(r.id).where(r.day < date(2026, 11, 26)),
-        "INDEX ix_reservations_group": select(reservations).where(r.group_id == "g"),
-    }
+        ("INDEX uq_reservations_day_desk (day<?)", select(r.id).where(r.day < date(2026, 11, 26))),
+        ("INDEX ix_reservations_group", select(reservations).where(r.group_id == "g")),
+    ]
     try:
         with svc.engine.connect() as conn:
-            for expected, query in queries.items():
+            for expected, query in queries:
                 sql = str(query.compile(svc.engine, compile_kwargs={"literal_binds": True}))
                 plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
                 assert expected in plan, (expected, plan)
+                assert "SCAN reservations" not in plan, (sql, plan)
     finally:
         svc.dispose()
