@@ -238,8 +238,9 @@ class Driver:
         """Bound like ``UTCDateTime``: naive UTC (SQLite: SQLAlchemy's DateTime string)."""
         if value is None:
             return None
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        tz = value.tzinfo
+        if tz is not None:
+            value = (value if tz is timezone.utc else value.astimezone(timezone.utc)).replace(tzinfo=None)
         return value.isoformat(" ", "microseconds") if self.sqlite else value
 
     def execute(self, cursor: Any, statement: str, params: Any) -> Any:

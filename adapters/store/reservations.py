@@ -163,10 +163,10 @@ class SqlReservationRepository:
             with translated():
                 self._conn.execute(_LOCK_DAY, {"k": f"{building_id}|{day.isoformat()}"})
             self._locked.add((building_id, day))
-        wanted = {p.value for p in parts}
+        wanted = set(parts)
         d = self._d
         if len(wanted) == 1:
-            sql, params = _D_TAKEN_IN_PART, (building_id, d.day(day), wanted.pop())
+            sql, params = _D_TAKEN_IN_PART, (building_id, d.day(day), _PART_TEXT[wanted.pop()])
         else:  # both parts: no filter needed
             sql, params = _D_TAKEN, (building_id, d.day(day))
         rows = self._fetch(sql if d.sqlite else _PG_TAKEN[sql], params)
