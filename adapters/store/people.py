@@ -24,12 +24,12 @@ from adapters.store.errors import translated
 from adapters.store.tables import (
     audit_trail,
     booked_by,
-    booked_for_others,
     conversation_state,
     handled_messages,
     idempotency_keys,
     people,
     reservations,
+    theirs_or_booked,
 )
 from core.booking.api import PersonInfo
 from core.privacy.sharing import looks_like_email, normalise_name
@@ -246,8 +246,7 @@ def erase_person(conn: Connection, person_id: int, today: date) -> Erased:
     if person is None:
         return Erased()
     r = reservations.c
-    # theirs and the ones they booked, each part through its index (tables.booked_by)
-    mine = or_(r.person_id == person_id, booked_for_others(person_id))
+    mine = theirs_or_booked(person_id)
     sources = [s for s in conn.execute(select(r.source_message_id).where(mine, r.source_message_id.is_not(None)))
                .scalars()]
     with translated():
@@ -276,7 +275,7 @@ def export_person(conn: Connection, person_id: int) -> dict[str, Any] | None:
     if person is None:
         return None
     r = reservations.c
-    rows = conn.execute(select(reservations).where(or_(r.person_id == person_id, booked_for_others(person_id)))
+    rows = conn.execute(select(reservations).where(theirs_or_booked(person_id))
                         .order_by(r.day, r.part, r.id)).all()
     created = conn.execute(select(people.c.created_at).where(people.c.id == person_id)).scalar()
     return {

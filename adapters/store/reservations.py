@@ -66,11 +66,11 @@ _D_LATEST = (f"SELECT {_COLS} FROM reservations WHERE person_id = ? AND status =
 _D_INSERT = ("INSERT INTO reservations (desk_id, building_id, day, part, person_id, booked_by_id, department, "
              "group_id, source_message_id, status, created_at) VALUES {}")
 _D_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)"
-_D_INSERTS = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) + " RETURNING id, desk_id, day, part" for n in range(1, 5)}
 # SQLite: no RETURNING (it costs a quarter of the INSERT). Under the write lock the rows of
 # one multi-row INSERT get consecutive ids in VALUES order (each new rowid is the largest + 1;
 # the table has no AUTOINCREMENT), so the last row's id names them all.
 _D_INSERTS_PLAIN = {n: _D_INSERT.format(", ".join([_D_ROW] * n)) for n in range(1, 5)}
+_D_INSERTS = {n: sql + " RETURNING id, desk_id, day, part" for n, sql in _D_INSERTS_PLAIN.items()}  # PostgreSQL
 _D_CLAIM = "INSERT INTO idempotency_keys (key, created_at) VALUES (?, ?)"
 # Has this message booked before: a reservation row of its booker carrying it (any status): one
 # booked for themselves (the person index) or for others or nobody (the partial booked_by index);

@@ -25,12 +25,12 @@ from adapters.store.engine import WRITE_OPTION
 from adapters.store.people import erase_person
 from adapters.store.tables import (
     audit_trail,
-    booked_for_others,
     conversation_state,
     handled_messages,
     idempotency_keys,
     people,
     reservations,
+    theirs_or_booked,
 )
 from core.clock import local_today
 from core.privacy.retention import RetentionTable, profile_cutoffs
@@ -132,7 +132,7 @@ register(older_than("audit", audit_trail.c.at, period="audit", what="pseudonymou
 
 def _has_future(today: date):  # type: ignore[no-untyped-def]
     r = reservations.c
-    return exists().where(or_(r.person_id == people.c.id, booked_for_others(people.c.id)),
+    return exists().where(theirs_or_booked(people.c.id),
                           r.day >= today, r.status == "active")
 
 

@@ -259,13 +259,13 @@ class SqlPrivacyStore:
         return done
 
     def erasure_counts(self, person_id: int, now: datetime) -> dict[str, int]:
-        from adapters.store.tables import booked_for_others, reservations
+        from adapters.store.tables import reservations, theirs_or_booked
 
         r, g, lk = reservations.c, sharing_grants.c, location_lookups.c
         today = local_today(now)
         with self._engine.connect() as conn:
             future = conn.execute(select(func.count()).select_from(reservations).where(
-                or_(r.person_id == person_id, booked_for_others(person_id)), r.day >= today,
+                theirs_or_booked(person_id), r.day >= today,
                 r.status == "active")).scalar() or 0
             grants = conn.execute(select(func.count()).select_from(sharing_grants).where(
                 or_(g.sharer_id == person_id, g.viewer_id == person_id))).scalar() or 0

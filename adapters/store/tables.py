@@ -236,10 +236,15 @@ def booked_for_others(person: Any) -> ColumnElement[bool]:
 def booked_by(person: Any) -> ColumnElement[bool]:
     """Every row booked by ``person``, through the indexes: their own bookings through the
     person index, the others through the partial booked_by index. The same rows as
-    ``booked_by_id = person``, which no index serves any more. (For a person's own rows and
-    the ones they booked, ``or_(person_id == person, booked_for_others(person))`` suffices.)"""
+    ``booked_by_id = person``, which no index serves any more."""
     r = reservations.c
     return or_(and_(r.person_id == person, r.booked_by_id == person), booked_for_others(person))
+
+
+def theirs_or_booked(person: Any) -> ColumnElement[bool]:
+    """The rows that are ``person``'s (whoever booked them) and the rows they booked for someone
+    else or nobody, each part through its index (export, erasure, retention)."""
+    return or_(reservations.c.person_id == person, booked_for_others(person))
 
 
 # A chat message that booked: claimed in the same transaction as its reservations.

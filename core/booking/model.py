@@ -93,7 +93,7 @@ class Building:
     afternoon: tuple[time, time] = (time(13, 0), time(18, 0))
     closures: frozenset[date] = frozenset()
     floors: tuple[int, ...] = ()
-    # Derived from opening_hours (every booking asks): not a field of its own.
+    # Derived from opening_hours in __post_init__ (every booking asks), never passed in.
     open_weekdays: frozenset[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

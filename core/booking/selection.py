@@ -6,8 +6,8 @@ Deterministic: the same free desks and preferences always give the same choice.
 from __future__ import annotations
 
 from collections import deque
-from itertools import compress
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter, not_
 from typing import Collection, Iterable, Sequence
 
