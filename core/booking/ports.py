@@ -53,8 +53,10 @@ class NewReservation(NamedTuple):
 
 
 class ReservationRepository(Protocol):
-    def taken(self, building_id: str, day: date, parts: Iterable[Part]) -> set[str]:
-        """Desk ids with an active reservation in any of ``parts`` of a building and day (the hot query)."""
+    def taken(self, building_id: str, day: date, parts: Iterable[Part],
+              among: Sequence[str] | None = None) -> set[str]:
+        """Desk ids with an active reservation in any of ``parts`` of a building and day (the hot
+        query); with ``among``, only which of those desks (of that building) are taken."""
         ...
 
     def of_people(self, person_ids: Iterable[int], days: Iterable[date]) -> list[Reservation]:

@@ -110,6 +110,49 @@ def _first(ranked: tuple[tuple[Desk, ...], tuple[str, ...]], taken: Collection[s
     return next((d for d in best if d is not None), None)
 
 
+SHORTLIST = 8
+"""How many desks a single-desk booking asks the store about first (see :func:`shortlist`)."""
+_SHORT: dict[tuple[int, frozenset[str], str | None, int | None, int],
+             tuple[tuple[Desk, ...], tuple[Desk, ...], tuple[str, ...]]] = {}
+_SHORT_MAX = 4096  # buildings x preferences x feature sets kept; cleared when full
+
+
+def shortlist(desks: tuple[Desk, ...], features: frozenset[str], pref: Preference,
+              n: int = SHORTLIST) -> tuple[tuple[Desk, ...], tuple[str, ...]]:
+    """The first ``n`` desks with the features in the order in which :func:`select` chooses a
+    single desk for ``pref`` (without desk ids), free or not, and their ids.
+
+    When one of them is free, the first free one is what ``select`` chooses: a booking need
+    only ask the store about these few instead of reading every taken desk of the building.
+    Depends on the catalogue only, so it is worked out once per building, preference and
+    feature set (the catalogue hands out the same tuple until it is reloaded)."""
+    assert not pref.desk_ids, "preferred desks come before this order"
+    key = (id(desks), features, pref.zone_id, pref.floor, n)
+    hit = _SHORT.get(key)
+    if hit is not None and hit[0] is desks:
+        return hit[1], hit[2]
+    if len(_SHORT) >= _SHORT_MAX:
+        _SHORT.clear()
+    zone, floor = pref.zone_id, pref.floor
+    tiers: tuple[list[Desk], ...] = ([], [], [], [])  # by (other zone, other floor), as _first
+    for d in _ranked(desks)[0]:
+        if features and not features <= d.features:
+            continue
+        tier = (2 if zone is not None and d.zone_id != zone else 0) + (1 if floor is not None and d.floor != floor else 0)
+        tiers[tier].append(d)
+        if tier == 0 and len(tiers[0]) >= n:  # the rest comes after these
+            break
+    out = tuple((tiers[0] + tiers[1] + tiers[2] + tiers[3])[:n])
+    ids = tuple(d.id for d in out)
+    _SHORT[key] = (desks, out, ids)  # the key tuple is kept alive with its entry: ids stay unique
+    return out, ids
+
+
+def first_free(candidates: Sequence[Desk], taken: Collection[str]) -> Desk | None:
+    """The first of ``candidates`` not taken."""
+    return next((d for d in candidates if d.id not in taken), None)
+
+
 def _together(free: Sequence[Desk], count: int, key) -> tuple[Desk, ...] | None:
     by_zone: dict[str, list[Desk]] = {}
     for d in free:  # already ranked: the first zone seen is the preferred one

@@ -33,12 +33,13 @@ from core.booking.days import HolidayCalendar, closed_reason, ended_parts, parts
 from core.booking.model import FEATURES, Booking, Building, Desk, Part, Person, Reservation, ReservationStatus
 from core.booking.ports import Conflict, NewReservation, StoreBusy, UnitOfWork, UnitOfWorkFactory
 from core.booking.rules import Rules
-from core.booking.selection import Preference, fits, select
+from core.booking.selection import SHORTLIST, Preference, first_free, fits, select, shortlist
 from core.clock import local_today
 
 log = logging.getLogger("wms.booking")
 
 _MAX_ID = 255  # longest external id / message id accepted
+_CROWDED_MAX = 8192  # hints kept by _one_desk; cleared when full
 _FEATURES = frozenset(FEATURES)
 ACTIVITY_GRANULARITY = timedelta(hours=1)
 """A person's last-active time is refreshed at most this often (no write per message)."""
@@ -69,7 +70,12 @@ def _grouped(rows: Iterable[tuple[int, Reservation | NewReservation]], catalogue
     """Bookings of (id, row) pairs, one per desk and day, by day and desk code, morning first."""
     grouped: dict[tuple[date, str], list[tuple[int, Reservation | NewReservation]]] = {}
     for rid, r in rows:
-        grouped.setdefault((r.day, r.desk_id), []).append((rid, r))
+        key = (r.day, r.desk_id)
+        found = grouped.get(key)
+        if found is None:
+            grouped[key] = [(rid, r)]
+        else:
+            found.append((rid, r))
     keys = list(grouped)
     if len(keys) > 1:
         keys.sort(key=lambda k: (k[0], _desk_code(catalogue, k[1])))
@@ -139,6 +145,9 @@ class BookingService:
         self.rules = rules
         self.calendar = calendar or HolidayCalendar(exclude=rules.closed_holidays_excluded)
         self._new_group_id = new_group_id
+        # (building, day, parts, features, zone, floor) whose shortlisted desks were all taken
+        # last time (see _one_desk): a hint of which way is cheaper, never of which desk.
+        self._crowded: dict[tuple[object, ...], bool] = {}
 
     # ------------------------------------------------------------------ catalogue
     def _fresh_catalogue(self) -> Catalogue | None:
@@ -515,13 +524,16 @@ class BookingService:
             pref = self._preference(uow, cat, requester, b.id, prefer_desks)
             chosen: dict[date, tuple[Desk, ...]] = {}
             for d in days:
-                busy = uow.reservations.taken(b.id, d, held[d])
                 if req.desk_id is not None:
                     desk = cat.desks[req.desk_id]
+                    busy = uow.reservations.taken(b.id, d, held[d], (desk.id,))
                     sel = (desk,) if desk.id not in busy and frozenset(req.features) <= desk.features else None
                     if sel is None:
                         raise _Refused(Refusal.TAKEN, "desk", (d,))
+                elif req.count == 1 and not pref.desk_ids:
+                    sel = self._one_desk(uow, cat.building_desks(b.id), b.id, d, held[d], frozenset(req.features), pref)
                 else:
+                    busy = uow.reservations.taken(b.id, d, held[d])
                     sel = select(cat.building_desks(b.id), busy, frozenset(req.features), req.count, req.together, pref)
                 if sel is None:
                     break
@@ -538,6 +550,30 @@ class BookingService:
         if req.desk_id is not None:
             first_refusal.building = None  # that very desk: no alternatives
         raise first_refusal
+
+    def _one_desk(self, uow: UnitOfWork, desks: tuple[Desk, ...], building_id: str, day: date,
+                  parts: tuple[Part, ...], features: frozenset[str], pref: Preference) -> tuple[Desk] | None:
+        """``select`` of one desk, asking the store first only about the shortlist (the few
+        best desks, free or not); every taken desk of the building is read only when all of
+        those are taken. Both ways give the same desk: which way was needed last time for this
+        building, day and preference only decides which is tried first (a busy day's best
+        desks stay taken, a quiet day's stay free)."""
+        short, ids = shortlist(desks, features, pref)
+        key = (building_id, day, parts, features, pref.zone_id, pref.floor)
+        crowded = self._crowded
+        if short and key not in crowded:
+            found = first_free(short, uow.reservations.taken(building_id, day, parts, ids))
+            if found is not None or len(short) < SHORTLIST:  # a free one, or no other candidates
+                return (found,) if found is not None else None
+            if len(crowded) >= _CROWDED_MAX:
+                crowded.clear()
+            crowded[key] = True
+        elif not short:
+            return None
+        chosen = select(desks, uow.reservations.taken(building_id, day, parts), features, 1, False, pref)
+        if chosen is not None and chosen[0].id in ids:  # one of the best is free again: try them first next time
+            crowded.pop(key, None)
+        return chosen
 
     def _check_people(self, uow: UnitOfWork, cat: Catalogue, owners: Sequence[int | None],
                       held: dict[date, tuple[Part, ...]]) -> None:

@@ -187,3 +187,23 @@ def test_channel_profile_fills_gaps_but_never_overwrites_a_correction(services: 
     assert person is not None
     assert person.name == "Carol de Wit"      # the correction stands
     assert person.email == "c@example.org"    # an empty field is filled from the channel
+
+
+def test_taken_among_names_only_the_asked_desks_that_are_taken(services: Services) -> None:
+    """The shortlist question (``taken(..., among)``) answers as the whole building's taken set
+    cut to the asked desks, for either part and for both."""
+    pid, other = person(services), person(services, "test:bob")
+    whole = services.booking.book(BookingRequest(pid, (THU,), Where("alpha"), count=2), NOW)
+    morning = services.booking.book(BookingRequest(other, (THU,), Where("alpha"), part=Part.MORNING), NOW)
+    assert whole.ok and morning.ok
+    busy = [b.desk_id for b in whole.bookings] + [morning.bookings[0].desk_id]
+    desks = [d.id for d in services.booking_service.catalogue().building_desks("alpha")]
+    free = [d for d in desks if d not in busy]
+    with services.uow_factory(write=False) as uow:
+        r = uow.reservations
+        for parts in ((Part.MORNING,), (Part.AFTERNOON,), (Part.MORNING, Part.AFTERNOON)):
+            everything = r.taken("alpha", THU, parts)
+            for among in ([busy[0]], busy + free[:3], free[:2], desks, []):
+                assert r.taken("alpha", THU, parts, among) == everything & set(among), (parts, among)
+        assert r.taken("alpha", THU, (Part.AFTERNOON,), busy) == set(busy[:2])
+        assert r.taken("beta", THU, (Part.MORNING,), busy) == set()  # another building's day

@@ -21,7 +21,9 @@ def test_booking_statements_use_their_indexes(tmp_path: Path) -> None:
     svc = bootstrap(make_settings(f"sqlite:///{(tmp_path / 'wms.sqlite3').as_posix()}", tmp_path))
     statements = {
         ("COVERING INDEX uq_reservations_day_desk",): [
-            (repo._D_TAKEN, ("alpha", DAY)), (repo._D_TAKEN_IN_PART, ("alpha", DAY, "morning"))],
+            (repo._D_TAKEN, ("alpha", DAY)), (repo._D_TAKEN_IN_PART, ("alpha", DAY, "morning")),
+            (repo._d_taken_among(3, False, True), (1, 2, 3, "alpha", DAY)),
+            (repo._d_taken_among(3, True, True), (1, 2, 3, "alpha", DAY, "morning"))],
         ("INDEX uq_reservations_person_day",): [
             (repo._D_LATEST, (1,)), (repo._d_of_person(2, False), (1, DAY, "2026-11-27")),
             (repo._d_of_person(1, True), (1, DAY, 1))],

@@ -63,9 +63,10 @@ class FakeReservations:
     def _active(self) -> list[Reservation]:
         return [r for r in self.s.reservations if r.status is ReservationStatus.ACTIVE]
 
-    def taken(self, building_id: str, day: date, parts: Iterable[Part]) -> set[str]:
+    def taken(self, building_id: str, day: date, parts: Iterable[Part], among: Sequence[str] | None = None) -> set[str]:
         ps = set(parts)
-        return {r.desk_id for r in self._active() if r.building_id == building_id and r.day == day and r.part in ps}
+        found = {r.desk_id for r in self._active() if r.building_id == building_id and r.day == day and r.part in ps}
+        return found if among is None else found & set(among)
 
     def of_people(self, person_ids: Iterable[int], days: Iterable[date]) -> list[Reservation]:
         ids, ds = set(person_ids), set(days)

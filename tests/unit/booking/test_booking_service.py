@@ -370,3 +370,58 @@ def test_a_team_booking_without_names_leaves_every_seat_open(svc: BookingService
     assert {(r.person_id, r.booked_by_id) for r in store.active()} == {(None, pid)}
     assert len(svc.upcoming(pid, NOW)) == 3  # the booker sees the open seats
     assert book(svc, pid, THU).ok  # and may still book a desk for themselves
+
+
+def test_single_desks_come_from_the_shortlist_or_the_whole_building_alike() -> None:
+    """A building fills desk by desk: every booking gets the desk the full ranking picks
+    (``select`` over every taken desk), whether the service asked the store only about its
+    shortlist or, once those were all taken, read the whole building; a cancelled best desk
+    is found again at once."""
+    from core.booking.catalogue import Catalogue
+    from core.booking.model import Zone
+    from core.booking.selection import SHORTLIST, Preference, select
+
+    from .fakes import building, desk
+
+    zones = [Zone("q", "big", 1, "stil", True), Zone("o", "big", 2, "open", False)]
+    desks = [desk(f"d{i:02d}", "big", zones[i % 2], accessible=i % 7 == 0, sit_stand=i % 3 == 0) for i in range(30)]
+    store = FakeStore(Catalogue.build([building("big", "Den Haag")], zones, desks, version=1))
+    svc = BookingService(store, Rules(horizon_days=28))
+    asked: list[tuple[str, ...] | None] = []
+    real_taken = FakeReservations.taken
+
+    def taken(self, building_id, day, parts, among=None):  # type: ignore[no-untyped-def]
+        asked.append(None if among is None else tuple(among))
+        return real_taken(self, building_id, day, parts, among)
+
+    FakeReservations.taken = taken  # type: ignore[method-assign]
+    try:
+        cat = store.state.catalogue
+        people = [person(svc, f"t:{i}") for i in range(32)]
+        chosen = []
+        for i, pid in enumerate(people):
+            busy = {r.desk_id for r in store.state.reservations if r.day == THU}
+            expected = select(cat.building_desks("big"), busy, frozenset(), 1, False, Preference())
+            asked.clear()
+            result = svc.book(BookingRequest(pid, (THU,), Where("big")), NOW)
+            if expected is None:
+                assert result.refusal is Refusal.NOTHING_FREE
+                continue
+            assert result.ok and result.bookings[0].desk_id == expected[0].id, i
+            chosen.append(result.bookings[0].desk_id)
+            if i < SHORTLIST:
+                assert len(asked) == 1 and asked[0] is not None  # the shortlist only
+            elif i > SHORTLIST:
+                assert asked == [None]  # a crowded day: the whole building at once
+        assert len(chosen) == 30
+        assert svc.cancel(people[0], THU, NOW).ok  # the best desk is free again
+        late = person(svc, "t:late")
+        asked.clear()
+        assert svc.book(BookingRequest(late, (THU,), Where("big")), NOW).bookings[0].desk_id == chosen[0]
+        assert svc.cancel(people[1], THU, NOW).ok
+        asked.clear()
+        again = person(svc, "t:again")
+        assert svc.book(BookingRequest(again, (THU,), Where("big")), NOW).bookings[0].desk_id == chosen[1]
+        assert len(asked) == 1 and asked[0] is not None  # the shortlist is asked first again
+    finally:
+        FakeReservations.taken = real_taken  # type: ignore[method-assign]
