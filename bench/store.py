@@ -42,6 +42,7 @@ from typing import Any
 from adapters.store import people as P  # the store's own SQL text, for the reference path
 from adapters.store import reservations as R
 from bench.dataset import SCALES, Dataset, build_dataset, copy_dataset
+from core.booking.selection import SHORTLIST
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
@@ -236,7 +237,8 @@ class LeanBooker:
 
     ``same_statements``: the statements the service issues for a whole-day booking with a message
     id (BEGIN IMMEDIATE, has the message booked before with the booker's latest booking, the
-    person's department, the desks taken, one INSERT of the 2 rows, COMMIT; "already booked" is
+    person's department, which of the building's first desks are taken (every taken desk when
+    all of those are), one INSERT of the 2 rows, COMMIT; "already booked" is
     left to the unique index; the same SQL text, imported from the store), through raw sqlite3,
     the desk chosen in Python from a pre-sorted list.
     ``optimistic``: the same without reading the desks taken: the desk comes from a cache (filled
@@ -245,6 +247,8 @@ class LeanBooker:
     index, the entry read again and the booking retried. The best case of such a cache.
     ``one_statement``: the whole booking as one ``INSERT ... SELECT`` that picks the first free desk
     in SQL (the unique indexes still refuse a double booking), plus COMMIT.
+    ``write_only``: the booking's INSERT and COMMIT alone, the desk chosen beforehand (untimed):
+    the ceiling of any booking path on this database.
     """
 
     def __init__(self, path: Path, synchronous: int, now_s: str) -> None:
@@ -262,7 +266,17 @@ class LeanBooker:
 
     def same_statements(self, pid: int, bid: str, day: str, msg: str) -> bool:
         found = self.conn.execute  # the desks taken are read inside the transaction
-        return self._book(pid, bid, day, msg, lambda: self._taken_now(bid, day, found))
+        return self._book(pid, bid, day, msg, lambda: self._taken_short(bid, day, found))
+
+    def _taken_short(self, bid: str, day: str, execute: Any) -> set[str]:
+        """As the service: which of the first desks (the shortlist) are taken; every taken desk
+        when all of those are."""
+        ids = self.desks[bid][:SHORTLIST]
+        found = execute(R._d_taken_among(len(ids), False, True), (*ids, bid, day)).fetchone()[0]
+        taken = set(found.split(",")) if found else set()
+        if len(taken) == len(ids) and len(self.desks[bid]) > len(ids):
+            return self._taken_now(bid, day, execute)
+        return taken
 
     def _taken_now(self, bid: str, day: str, execute: Any) -> set[str]:
         found = execute(R._D_TAKEN, (bid, day)).fetchone()[0]
@@ -333,6 +347,28 @@ class LeanBooker:
             c.execute("ROLLBACK")
             return False
 
+    def free_desk(self, bid: str, day: str, picked: set[tuple[str, str, int]]) -> int | None:
+        """A desk free all day (untimed, for :meth:`write_only`), not one already ``picked``."""
+        taken = self._taken_now(bid, day, self.conn.execute)
+        return next((d for d in self.desks[bid] if str(d) not in taken and (bid, day, d) not in picked), None)
+
+    def write_only(self, pid: int, bid: str, day: str, msg: str, desk: int | None) -> bool:
+        """The booking's write alone: BEGIN IMMEDIATE, the one INSERT of its 2 rows, COMMIT;
+        the desk was chosen beforehand, outside the timing. The ceiling of any booking path
+        on this database."""
+        if desk is None:
+            return False
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            row = (desk, bid, day, "morning", pid, pid, "BZK/Bench", None, msg, self.now_s)
+            c.execute(R._D_INSERTS_PLAIN[2], row + (desk, bid, day, "afternoon") + row[4:])
+            c.execute("COMMIT")
+            return True
+        except sqlite3.IntegrityError:
+            c.execute("ROLLBACK")
+            return False
+
     def close(self) -> None:
         self.conn.close()
 
@@ -387,11 +423,11 @@ def bench_sqlite_writes(ds: Dataset, bookings: int, raw_rows: int, workdir: Path
         out["store_pragmas"] = pragmas
         sync = _SYNC_NAMES.get(pragmas["synchronous"], str(pragmas["synchronous"]))
         pairs = _open_pairs(svc, now, svc.rules.horizon_days, first_offset=1)
-        people = _make_people(svc, 5 * bookings + 100, now, "sq")
+        people = _make_people(svc, 6 * bookings + 100, now, "sq")
         _book_loop(svc, people[:100], pairs, now, rng, None, True, "warm")
         pools = {k: people[100 + i * bookings:100 + (i + 1) * bookings] for i, k in
                  enumerate(("whole_day_with_message", "morning_no_message", "lean_same_statements",
-                            "lean_optimistic", "lean_one_statement"))}
+                            "lean_optimistic", "lean_one_statement", "lean_write_only"))}
         src = sqlite3.connect(copy)
         table_ddl = src.execute("SELECT sql FROM sqlite_master WHERE name = 'reservations'").fetchone()[0]
         index_ddl = [r[0] for r in src.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
@@ -425,6 +461,18 @@ def bench_sqlite_writes(ds: Dataset, bookings: int, raw_rows: int, workdir: Path
                     outcomes[key]["ok" if fn(pid, bid, d.isoformat(), f"{key}:{r}:{i}") else "refused"] += 1
                 spent[key] += time.perf_counter() - start
                 counts[key] += per_b
+            key = "lean_write_only"
+            jobs, picked = [], set()
+            for i, pid in enumerate(pools[key][r * per_b:(r + 1) * per_b]):  # desks chosen untimed
+                bid, d = rng.choice(pairs)
+                desk = lean.free_desk(bid, d.isoformat(), picked)
+                picked.add((bid, d.isoformat(), desk))
+                jobs.append((pid, bid, d.isoformat(), f"{key}:{r}:{i}", desk))
+            start = time.perf_counter()
+            for job in jobs:
+                outcomes[key]["ok" if lean.write_only(*job) else "refused"] += 1
+            spent[key] += time.perf_counter() - start
+            counts[key] += per_b
             outcomes["lean_optimistic"]["retried_after_a_stale_cache"] = lean.retries
             for key, raw, n in (("raw_bare", raws[0], per_r), ("raw_same_indexes", raws[1], per_r),
                                 ("raw_bare_synchronous_full", raws[2], full_rows)):
@@ -468,7 +516,8 @@ def bench_sqlite_writes(ds: Dataset, bookings: int, raw_rows: int, workdir: Path
             Path(str(copy) + suffix).unlink(missing_ok=True)
     base = out["raw_bare"]["per_second"]
     out["ratio_to_raw"] = round(out["whole_day_with_message"]["per_second"] / base, 4)
-    for key in ("morning_no_message", "lean_same_statements", "lean_optimistic", "lean_one_statement"):
+    for key in ("morning_no_message", "lean_same_statements", "lean_optimistic", "lean_one_statement",
+                "lean_write_only"):
         out[f"ratio_to_raw_{key}"] = round(out[key]["per_second"] / base, 4)
     # rows per second against the raw insert into the table with the real indexes: the fair ceiling
     out["row_ratio_to_raw_same_indexes"] = round(
@@ -675,6 +724,10 @@ def _table(res: dict[str, Any]) -> str:
                          f"{100 * w['ratio_to_raw_lean_optimistic']:.1f}% of raw"))
         rows.append(("  reference: one INSERT...SELECT + COMMIT", f"{w['lean_one_statement']['per_second']:.0f}/s",
                      f"{100 * w['ratio_to_raw_lean_one_statement']:.1f}% of raw"))
+        if "lean_write_only" in w:
+            rows.append(("  reference: the INSERT + COMMIT alone (the ceiling)", f"{w['lean_write_only']['per_second']:.0f}/s",
+                         f"{100 * w['ratio_to_raw_lean_write_only']:.1f}% of raw; book() = "
+                         f"{100 * d['per_second'] / w['lean_write_only']['per_second']:.0f}% of this"))
         rows.append((f"raw INSERT+COMMIT, WAL, synchronous={w['raw_bare']['synchronous']}",
                      f"{w['raw_bare']['per_second']:.0f}/s", "the raw limit"))
         rows.append((f"  raw, same {w['raw_same_indexes'].get('indexes', '?')} indexes",

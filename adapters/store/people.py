@@ -113,6 +113,8 @@ class SqlPeopleRepository:
     def __init__(self, conn: Connection, cipher: FieldCipher | None = None) -> None:
         self._conn = conn
         self._cipher = cipher or cipher_for(conn)
+        self._cur: Any = None
+        self._d: Any = None
 
     def by_external_id(self, external_id: str) -> Person | None:
         # Driver SQL (every new conversation asks, twice for a new person): see get().
@@ -147,12 +149,13 @@ class SqlPeopleRepository:
         return {pid: decrypt(dept, "department") for pid, dept in rows}
 
     def _driver_rows(self, statement: str, params: Any) -> list[Any]:
-        """Driver SQL on the transaction's DB-API connection (see ``engine.Driver``)."""
-        cur = self._conn.connection.cursor()
-        try:
-            return driver(self._conn).execute(cur, statement, params).fetchall()
-        finally:
-            cur.close()
+        """Driver SQL on the transaction's DB-API connection (see ``engine.Driver``), on one
+        cursor for the unit of work (as the reservation repository)."""
+        cur = self._cur
+        if cur is None:
+            cur = self._cur = self._conn.connection.cursor()
+            self._d = driver(self._conn)
+        return self._d.execute(cur, statement, params).fetchall()
 
     def add(self, info: PersonInfo, now: datetime) -> int:
         c = self._cipher
