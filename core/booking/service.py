@@ -89,12 +89,12 @@ def _grouped(rows: Iterable[tuple[int, Reservation | NewReservation]], catalogue
         desk = catalogue.desks.get(desk_id)
         zone = catalogue.zones.get(desk.zone_id) if desk else None
         out.append(Booking(
-            reservation_ids=tuple(rid for rid, _ in rs),
+            reservation_ids=tuple([rid for rid, _ in rs]),  # a list first: no generator per booking
             desk_id=desk_id,
             desk_code=desk.code if desk else desk_id,
             building_id=first.building_id,
             day=day,
-            parts=tuple(r.part for _, r in rs),
+            parts=tuple([r.part for _, r in rs]),
             group_id=first.group_id,
             features=desk.features if desk else frozenset(),
             floor=desk.floor if desk else None,
@@ -491,11 +491,15 @@ class BookingService:
         days = tuple(sorted(set(req.dates)))
         # The contract: missing entries are open seats; only a single desk without a list is
         # the requester's own.
-        owners: list[int | None] = list(req.for_person_ids) or ([requester] if req.count == 1 else [])
-        owners += [None] * (req.count - len(owners))
-        named = [p for p in owners if p is not None]
-        if not all(isinstance(p, int) and not isinstance(p, bool) for p in named):
-            raise _Refused(Refusal.INVALID, "unknown_person")
+        owners: list[int | None]
+        if req.count == 1 and not req.for_person_ids:  # the common booking: one desk for oneself
+            owners, named = [requester], [requester]
+        else:
+            owners = list(req.for_person_ids) or ([requester] if req.count == 1 else [])
+            owners += [None] * (req.count - len(owners))
+            named = [p for p in owners if p is not None]
+            if not all(isinstance(p, int) and not isinstance(p, bool) for p in named):
+                raise _Refused(Refusal.INVALID, "unknown_person")
         # Who exists, and the department each reservation carries (one look-up for all).
         departments = uow.people.departments({requester, *named})  # type: ignore[arg-type]
         if requester not in departments or not all(p in departments for p in named):
