@@ -354,8 +354,8 @@ class LeanBooker:
 
     def write_only(self, pid: int, bid: str, day: str, msg: str, desk: int | None) -> bool:
         """The booking's write alone: BEGIN IMMEDIATE, the one INSERT of its 2 rows, COMMIT;
-        the desk was chosen beforehand, outside the timing. The ceiling of any booking path
-        on this database."""
+        the desk was chosen beforehand, outside the timing (so its index pages were read just
+        before, as a booking reads them). The ceiling of any booking path on this database."""
         if desk is None:
             return False
         c = self.conn
