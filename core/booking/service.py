@@ -70,12 +70,7 @@ def _grouped(rows: Iterable[tuple[int, Reservation | NewReservation]], catalogue
     """Bookings of (id, row) pairs, one per desk and day, by day and desk code, morning first."""
     grouped: dict[tuple[date, str], list[tuple[int, Reservation | NewReservation]]] = {}
     for rid, r in rows:
-        key = (r.day, r.desk_id)
-        found = grouped.get(key)
-        if found is None:
-            grouped[key] = [(rid, r)]
-        else:
-            found.append((rid, r))
+        grouped.setdefault((r.day, r.desk_id), []).append((rid, r))
     keys = list(grouped)
     if len(keys) > 1:
         keys.sort(key=lambda k: (k[0], _desk_code(catalogue, k[1])))
@@ -563,17 +558,17 @@ class BookingService:
         building, day and preference only decides which is tried first (a busy day's best
         desks stay taken, a quiet day's stay free)."""
         short, ids = shortlist(desks, features, pref)
+        if not short:  # no desk has the features
+            return None
         key = (building_id, day, parts, features, pref.zone_id, pref.floor)
         crowded = self._crowded
-        if short and key not in crowded:
+        if key not in crowded:
             found = first_free(short, uow.reservations.taken(building_id, day, parts, ids))
             if found is not None or len(short) < SHORTLIST:  # a free one, or no other candidates
                 return (found,) if found is not None else None
             if len(crowded) >= _CROWDED_MAX:
                 crowded.clear()
             crowded[key] = True
-        elif not short:
-            return None
         chosen = select(desks, uow.reservations.taken(building_id, day, parts), features, 1, False, pref)
         if chosen is not None and chosen[0].id in ids:  # one of the best is free again: try them first next time
             crowded.pop(key, None)
