@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -24,14 +25,56 @@ WRITE_OPTION = "wms_write"
 """Execution option marking a write transaction (SQLite: BEGIN IMMEDIATE)."""
 
 
+class StoreGroup:
+    """Bookings of several threads waiting for one shared ``COMMIT`` (group commit).
+
+    A unit of work that committed while others were queued at the write gate leaves its
+    transaction open for them (its rows behind a released savepoint) and waits here; the last
+    of them commits for all, at the store's ``synchronous`` level, so every member's booking is
+    on disk before its :meth:`wait` returns. A failed ``COMMIT`` fails every member (nothing of
+    theirs was kept): they get :class:`StoreBusy` and try again.
+    """
+
+    __slots__ = ("done", "error", "size", "opened")
+
+    def __init__(self, opened: float) -> None:
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+        self.size = 0
+        self.opened = opened
+
+    def wait(self, gate: "WriteGate") -> None:
+        """Until the group's ``COMMIT`` is done; raises :class:`StoreBusy` when it failed."""
+        # The thread that leaves the gate last commits, so nobody has to poll; the timed wait
+        # is only a safety net for a queued thread that gave up between the two steps.
+        while not self.done.wait(GROUP_WAIT_S):
+            gate.commit_group_if_idle(self)
+        if self.error is not None:
+            raise StoreBusy(type(self.error).__name__)
+
+
+GROUP_MEMBERS = 16
+"""At most this many units of work share one ``COMMIT``: bounds the wait of the first."""
+GROUP_AGE_S = 0.02
+"""A group open this long is committed by the next unit of work to leave, queued threads or not."""
+GROUP_WAIT_S = 0.05
+
+
 class WriteGate:
-    """Queues this process's SQLite write transactions on a lock.
+    """Queues this process's SQLite write transactions on a lock, and commits them in groups.
 
     SQLite lets one writer in at a time; the others wait in its busy handler, which sleeps and
     polls (up to 100 ms a nap), so under concurrent chats most of a turn's time was naps. A
     writer now waits here and goes as soon as the previous one is done; SQLite's own locking
     and busy timeout still guard writers in other processes. Re-entrant: a thread already
     holding it is never blocked by it.
+
+    Group commit: with ``synchronous=FULL`` every ``COMMIT`` waits for the disk, and one
+    booking's rows take a fraction of that. Units of work on the gate's writer connection
+    (:meth:`join`) therefore leave their committed work in the open transaction when others are
+    queued (:meth:`enlist`) and the last to leave commits for all (see :class:`StoreGroup`); a
+    thread alone commits at once, as before. Any other writer (:meth:`__enter__`) commits an
+    open group before it starts.
     """
 
     def __init__(self, timeout_s: float, keeps_writer: bool = True) -> None:
@@ -42,18 +85,107 @@ class WriteGate:
         self._writer_pid = 0
         self._writer_lent = False
         self._writer_stale = False
+        self._queue = threading.Lock()  # guards _waiting
+        self._waiting = 0  # threads queued at the gate
+        self._depth = 0  # the holder's re-entries (only the holder changes it)
+        self.group: StoreGroup | None = None  # committed work of others, open on the writer
+        self.commits = 0  # COMMITs on the writer, and the units of work they held (the benchmark's count)
+        self.committed = 0
 
     def __call__(self) -> "WriteGate":
         return self
 
-    # A plain context manager (not a generator): every booking passes here.
-    def __enter__(self) -> None:
-        if not self._lock.acquire(timeout=self._timeout):
+    def _acquire(self) -> None:
+        with self._queue:
+            self._waiting += 1
+        try:
+            got = self._lock.acquire(timeout=self._timeout)
+        finally:
+            with self._queue:
+                self._waiting -= 1
+        if not got:
             # what SQLite itself raises when its busy timeout runs out
             raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+        self._depth += 1
+
+    # A plain context manager (not a generator): every booking passes here.
+    def __enter__(self) -> None:
+        """A writer of its own: an open group is committed first (its transaction must end
+        before another connection can begin one)."""
+        self._acquire()
+        if self.group is not None and not self._writer_lent:
+            self._commit_group()
+
+    def join(self) -> None:
+        """Enter as a unit of work on the writer connection, which may go on in the open group."""
+        self._acquire()
 
     def __exit__(self, *exc: object) -> None:
-        self._lock.release()
+        try:
+            group = self.group
+            if (self._depth == 1 and group is not None and not self._writer_lent
+                    and (self._waiting == 0 or group.size >= GROUP_MEMBERS
+                         or time.monotonic() - group.opened >= GROUP_AGE_S)):
+                self._commit_group()
+        finally:
+            self._depth -= 1
+            self._lock.release()
+
+    def enlist(self) -> StoreGroup:
+        """The open group, joined by the holder's committed work (a new one when none is open);
+        the caller then hands the writer back, leaves the gate and waits for the group."""
+        group = self.group
+        if group is None:
+            group = self.group = StoreGroup(time.monotonic())
+        group.size += 1
+        return group
+
+    def may_enlist(self) -> bool:
+        """Whether the holder's unit of work should leave its work to a group: others are
+        queued, the group is not full, and nothing else of this thread holds the gate (it
+        must really let the next one in). A thread alone commits at once."""
+        group = self.group
+        return (self._waiting > 0 and self._depth == 1 and self._keeps_writer
+                and (group is None or (group.size < GROUP_MEMBERS - 1
+                                       and time.monotonic() - group.opened < GROUP_AGE_S)))
+
+    def group_committed(self, error: BaseException | None = None, own: int = 0) -> None:
+        """The writer's transaction ended: committed, with ``own`` units of work of the caller
+        besides the open group's (if any); rolled back when ``error``. The group's members are
+        told."""
+        group, self.group = self.group, None
+        if error is None:
+            self.commits += 1
+            self.committed += own + (group.size if group is not None else 0)
+        if group is not None:
+            group.error = error
+            group.done.set()
+
+    def _commit_group(self) -> None:
+        writer = self._writer
+        db = writer.dbapi_connection if writer is not None else None
+        error: BaseException | None = None
+        try:
+            if db is None or not db.in_transaction:
+                error = StoreBusy("lost")  # the transaction is gone (the connection was reset)
+            else:
+                db.commit()
+        except Exception as exc:  # noqa: BLE001 - every member is told; nothing of theirs was kept
+            error = exc
+            with contextlib.suppress(Exception):
+                db.rollback()
+        self.group_committed(error)
+
+    def commit_group_if_idle(self, group: StoreGroup) -> None:
+        """Commit ``group`` if it is still open and the gate is free (the safety net of
+        :meth:`StoreGroup.wait`)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self.group is group and not self._writer_lent:
+                self._commit_group()
+        finally:
+            self._lock.release()
 
     # The writer connection. Write transactions of this process take turns at the gate, so
     # one connection serves them all: kept checked out of the pool, it saves every write
@@ -67,23 +199,32 @@ class WriteGate:
             return None
         if self._writer_stale:
             self._writer_stale = False
+            if self.group is not None:
+                self._commit_group()
             self._drop_writer()
         writer = self._writer
         if writer is None or self._writer_pid != os.getpid():  # a forked child: a connection of its own
+            if self._writer_pid != os.getpid():
+                self.group = None  # a forked parent's: not ours to commit
             writer = self._writer = engine.raw_connection()
             self._writer_pid = os.getpid()
         self._writer_lent = True
         return writer
 
     def take_back_writer(self, keep: bool) -> None:
-        """The writer connection is back, out of any transaction; ``keep`` False: it was closed
-        (returned to the pool) or is broken, and the next writer checks out another."""
+        """The writer connection is back, out of any transaction or with the open group's
+        (:meth:`enlist`); ``keep`` False: it was closed (returned to the pool) or is broken,
+        and the next writer checks out another."""
         self._writer_lent = False
         if not keep or self._writer_stale:
             self._writer_stale = False
+            if keep and self.group is not None:
+                self._commit_group()  # the engine was disposed meanwhile: the connection goes
             self._drop_writer()
 
     def _drop_writer(self) -> None:
+        if self.group is not None and self._writer_pid == os.getpid():
+            self.group_committed(StoreBusy("lost"))  # closing the connection rolls the group back
         writer, self._writer = self._writer, None
         if writer is not None and self._writer_pid == os.getpid():
             with contextlib.suppress(Exception):
@@ -99,6 +240,8 @@ class WriteGate:
             if self._writer_lent:
                 self._writer_stale = True
             else:
+                if self.group is not None:
+                    self._commit_group()
                 self._drop_writer()
         finally:
             self._lock.release()

@@ -19,12 +19,16 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from adapters.store.catalogue import CatalogueCache
-from adapters.store.engine import WRITE_OPTION, WriteGate, driver_error, gate_of, write_gate
+from adapters.store.engine import WRITE_OPTION, StoreGroup, WriteGate, driver_error, gate_of, write_gate
 from adapters.store.errors import translated
 from adapters.store.people import SqlPeopleRepository
 from adapters.store.reservations import SqlReservationRepository
 from core.booking.catalogue import Catalogue
 from core.booking.ports import Conflict, StoreBusy
+
+
+SAVEPOINT = "wms_member"
+"""The savepoint a unit of work's rows stand behind inside an open group (see StoreGroup)."""
 
 
 class DriverConnection:
@@ -34,18 +38,25 @@ class DriverConnection:
     connection); anything else (``execute``, ...) goes to a SQLAlchemy ``Connection`` made on
     the same DB-API connection at first use (the engine's ``begin`` hook sees the transaction
     already open and issues no second BEGIN).
+
+    On the write gate's writer connection it may go on in a group's open transaction
+    (``joined``: its own work behind a savepoint, so a rollback undoes only that) and leave its
+    committed work to the group (:meth:`commit` returns the group to wait for).
     """
 
-    __slots__ = ("engine", "dialect", "connection", "_sa", "_gate")
+    __slots__ = ("engine", "dialect", "connection", "_sa", "_gate", "joined", "_handed")
 
-    def __init__(self, engine: Engine, fairy: Any, gate: WriteGate | None = None) -> None:
+    def __init__(self, engine: Engine, fairy: Any, gate: WriteGate | None = None, joined: bool = False) -> None:
         """``gate``: the write gate that lent ``fairy`` (its writer connection), to hand it back
-        to on :meth:`close` instead of the pool."""
+        to on :meth:`close` instead of the pool; ``joined``: begun with a savepoint in the gate's
+        open group."""
         self.engine = engine
         self.dialect = engine.dialect
         self.connection = fairy
         self._sa: Connection | None = None
         self._gate = gate
+        self.joined = joined
+        self._handed = False
 
     def sqlalchemy(self) -> Connection:
         sa = self._sa
@@ -56,41 +67,85 @@ class DriverConnection:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.sqlalchemy(), name)
 
-    def commit(self) -> None:
-        sa = self._sa
+    def commit(self) -> StoreGroup | None:
+        """Commit; or, on the writer connection with others queued at the gate, leave the work
+        to the open group and return it (the caller leaves the gate, then waits for it)."""
+        sa, gate = self._sa, self._gate
         if sa is not None and sa.in_transaction():
-            with translated():
-                sa.commit()
-        dbapi_connection = self.connection.dbapi_connection
-        if dbapi_connection.in_transaction:
+            # SQLAlchemy commits on the driver: the whole transaction, a group's work with it
             try:
-                dbapi_connection.commit()
-            except sqlite3.IntegrityError:
-                raise Conflict("desk") from None  # a deferred constraint (none is deferred today)
-            except sqlite3.OperationalError as exc:
-                raise StoreBusy(type(exc).__name__) from None
+                with translated():
+                    sa.commit()
+            except BaseException as exc:
+                if gate is not None and gate.group is not None:
+                    gate.group_committed(exc)
+                raise
+            if gate is not None:
+                gate.group_committed(own=1)
+        dbapi_connection = self.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            return None
+        try:
+            if gate is not None and gate.may_enlist():
+                if self.joined:
+                    dbapi_connection.execute(f"RELEASE {SAVEPOINT}")
+                    self.joined = False
+                self._handed = True
+                return gate.enlist()
+            dbapi_connection.commit()  # a group's work with it, if this one had joined
+        except sqlite3.IntegrityError:
+            if gate is not None and gate.group is not None:
+                gate.group_committed(StoreBusy("IntegrityError"))
+            raise Conflict("desk") from None  # a deferred constraint (none is deferred today)
+        except sqlite3.OperationalError as exc:
+            if gate is not None and gate.group is not None:
+                gate.group_committed(exc)
+            raise StoreBusy(type(exc).__name__) from None
+        if gate is not None:
+            gate.group_committed(own=1)
+        return None
 
     def rollback(self) -> None:
-        sa = self._sa
+        self._undo(self._sa)
+
+    def _undo(self, sa: Connection | None) -> None:
+        """Roll back this unit of work's own work: a joined one to its savepoint, the group's
+        work kept (and committed when SQLAlchemy's transaction must end with it)."""
+        dbapi_connection = self.connection.dbapi_connection
+        gate = self._gate
+        if self.joined and dbapi_connection is not None and dbapi_connection.in_transaction:
+            self.joined = False
+            try:
+                dbapi_connection.execute(f"ROLLBACK TO {SAVEPOINT}")
+                dbapi_connection.execute(f"RELEASE {SAVEPOINT}")
+                if sa is not None and sa.in_transaction():
+                    sa.commit()  # ends SQLAlchemy's view of the transaction: the group's work alone
+                    if gate is not None:
+                        gate.group_committed()
+                return
+            except Exception as exc:  # noqa: BLE001 - the group fails as a whole below
+                if gate is not None and gate.group is not None:
+                    gate.group_committed(exc)
         if sa is not None and sa.in_transaction():
             sa.rollback()
-        dbapi_connection = self.connection.dbapi_connection
-        if dbapi_connection.in_transaction:
+        if dbapi_connection is not None and dbapi_connection.in_transaction:
             dbapi_connection.rollback()
+        if gate is not None and gate.group is not None:  # a joined one's transaction was lost
+            gate.group_committed(StoreBusy("lost"))
 
     def close(self) -> None:
         """Roll back what is still open and give the connection back (to the pool, or to the
-        write gate that lent it)."""
+        write gate that lent it: with the group's transaction open when the work was left to it)."""
         sa, self._sa = self._sa, None
         fairy, gate = self.connection, self._gate
+        if self._handed:
+            assert gate is not None and sa is None
+            gate.take_back_writer(keep=True)
+            return
         clean = False
         try:
-            if sa is not None and sa.in_transaction():
-                sa.rollback()
-            dbapi_connection = fairy.dbapi_connection
-            if dbapi_connection is not None and dbapi_connection.in_transaction:
-                dbapi_connection.rollback()
-            clean = dbapi_connection is not None
+            self._undo(sa)
+            clean = fairy.dbapi_connection is not None
         finally:
             if sa is not None:
                 sa.close()  # gives the DB-API connection back to the pool
@@ -117,6 +172,12 @@ def _begin_on_driver(engine: Engine, write: bool, gate: WriteGate | None) -> Dri
         with translated():  # e.g. the pool's timeout: StoreBusy
             raise
     statement = "BEGIN IMMEDIATE" if write else "BEGIN"
+    joined = False
+    if gate is not None and gate.group is not None:
+        if fairy.dbapi_connection.in_transaction:  # others' work waits for its COMMIT: go on in it
+            statement, joined = f"SAVEPOINT {SAVEPOINT}", True
+        else:
+            gate.group_committed(StoreBusy("lost"))
     try:
         fairy.dbapi_connection.execute(statement)
     except BaseException as exc:
@@ -129,7 +190,7 @@ def _begin_on_driver(engine: Engine, write: bool, gate: WriteGate | None) -> Dri
         if isinstance(exc, sqlite3.Error):
             raise driver_error(statement, exc) from None
         raise
-    return DriverConnection(engine, fairy, gate)
+    return DriverConnection(engine, fairy, gate, joined)
 
 
 class SqlUnitOfWork:
@@ -158,7 +219,10 @@ class SqlUnitOfWork:
         if self.write:
             gate = self._write_gate or write_gate(self._engine)
             try:
-                gate.__enter__()
+                if isinstance(gate, WriteGate):
+                    gate.join()  # may go on in the open group (see DriverConnection)
+                else:
+                    gate.__enter__()
             except Exception:
                 with translated():  # waited beyond the busy timeout: StoreBusy
                     raise
@@ -228,9 +292,17 @@ class SqlUnitOfWork:
         return self._catalogue
 
     def commit(self) -> None:
+        """Commit; the unit of work is done with the store afterwards. When its work was left
+        to a group (others queued at the write gate), the gate is left at once for the next
+        one and this returns once the group's ``COMMIT`` is done (raises StoreBusy if it failed)."""
         assert self._conn is not None, "use the unit of work in a with block"
         if isinstance(self._conn, DriverConnection):
-            self._conn.commit()
+            group = self._conn.commit()
+            if group is not None:
+                gate = self._write_gate
+                assert gate is not None
+                self.__exit__(None, None, None)  # the writer back, the gate left: the next one goes on
+                group.wait(gate)
             return
         with translated():
             self._conn.commit()
