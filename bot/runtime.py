@@ -126,7 +126,10 @@ class Runtime(Handler):
         # HTTP client resolves host names there), which waited behind the turns when they shared it.
         # Measured with 8 concurrent Teams conversations: p95 87-106 ms with the turns in the
         # default pool (6 threads here), 67-80 ms on a pool of their own of 2, 4 or 8 threads.
-        # Four by default: a slow turn (a national report asked in chat) leaves three.
+        # Eight by default (four until group commit): on SQLite the bookings of turns running at
+        # once share one COMMIT (adapters/store/engine.py, WriteGate), so more turns in flight
+        # book faster (python -m bench store: 4 threads 3.9 bookings per COMMIT, 8 threads 7.9);
+        # a slow turn (a national report asked in chat) leaves seven.
         self._executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="wms-turn")
         self.after_turn: Callable[[], None] | None = None
         """Called on the event loop after each handled message (``wms-bot serve``: :class:`bot.heap.Heap`)."""

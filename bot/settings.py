@@ -50,7 +50,7 @@ def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str |
     return raw.strip()
 
 
-TURN_THREADS = 4
+TURN_THREADS = 8
 """Default number of threads that run chat turns (``WMS_TURN_THREADS``; see :class:`bot.runtime.Runtime`)."""
 
 

@@ -96,8 +96,8 @@ async def test_turns_run_on_the_runtimes_own_few_threads() -> None:
 
 
 def test_turn_threads_setting() -> None:
-    assert Settings.from_env({}).turn_threads == 4
-    assert Settings.from_env({"WMS_TURN_THREADS": "8"}).turn_threads == 8
+    assert Settings.from_env({}).turn_threads == 8
+    assert Settings.from_env({"WMS_TURN_THREADS": "4"}).turn_threads == 4
     with pytest.raises(SettingsError):
         Settings.from_env({"WMS_TURN_THREADS": "0"})
 
