@@ -77,8 +77,7 @@ class DriverConnection:
                 with translated():
                     sa.commit()
             except BaseException as exc:
-                if gate is not None and gate.group is not None:
-                    gate.group_committed(exc)
+                self._abandon(exc)
                 raise
             if gate is not None:
                 gate.group_committed(own=1)
@@ -93,20 +92,34 @@ class DriverConnection:
                 self._handed = True
                 return gate.enlist()
             dbapi_connection.commit()  # a group's work with it, if this one had joined
-        except sqlite3.IntegrityError:
-            if gate is not None and gate.group is not None:
-                gate.group_committed(StoreBusy("IntegrityError"))
+        except sqlite3.IntegrityError as exc:
+            self._abandon(exc)
             raise Conflict("desk") from None  # a deferred constraint (none is deferred today)
         except sqlite3.OperationalError as exc:
-            if gate is not None and gate.group is not None:
-                gate.group_committed(exc)
+            self._abandon(exc)
             raise StoreBusy(type(exc).__name__) from None
+        except BaseException as exc:
+            self._abandon(exc)
+            raise
         if gate is not None:
             gate.group_committed(own=1)
         return None
 
     def rollback(self) -> None:
         self._undo(self._sa)
+
+    def _abandon(self, error: BaseException) -> None:
+        """A failed ``COMMIT`` (or savepoint release): the whole transaction is rolled back at
+        once and the group's members are told, so nothing they were told failed is committed
+        later by someone else."""
+        self.joined = False
+        dbapi_connection = self.connection.dbapi_connection
+        with contextlib.suppress(Exception):
+            if dbapi_connection is not None and dbapi_connection.in_transaction:
+                dbapi_connection.rollback()
+        gate = self._gate
+        if gate is not None and gate.group is not None:
+            gate.group_committed(error)
 
     def _undo(self, sa: Connection | None) -> None:
         """Roll back this unit of work's own work: a joined one to its savepoint, the group's
@@ -123,9 +136,8 @@ class DriverConnection:
                     if gate is not None:
                         gate.group_committed()
                 return
-            except Exception as exc:  # noqa: BLE001 - the group fails as a whole below
-                if gate is not None and gate.group is not None:
-                    gate.group_committed(exc)
+            except Exception as exc:  # noqa: BLE001 - the group fails as a whole
+                self._abandon(exc)
         if sa is not None and sa.in_transaction():
             sa.rollback()
         if dbapi_connection is not None and dbapi_connection.in_transaction:
