@@ -7,7 +7,8 @@ All in one run, printed as a table and written to ``bench/results/store.json``:
 1. availability of one building on one day at national scale (SQLite), p50/p95 over random
    (building, future day) queries; target p95 <= 10 ms;
 2. single bookings per second on SQLite (one desk, one person, one day, distinct people) on a
-   private copy of the data set, next to the raw SQLite limit measured in the same run: a bare
+   private copy of the data set, one after the other and from serve's number of turn threads at
+   once (group commit), next to the raw SQLite limit measured in the same run: a bare
    single-row ``INSERT`` + ``COMMIT`` per row into a table of the same shape in a fresh file
    with the journal settings the store uses; target >= 50% of the raw limit;
 3. bookings per second with 32 concurrent clients on PostgreSQL (a database of its own, the
@@ -499,7 +500,7 @@ def bench_sqlite_writes(ds: Dataset, bookings: int, raw_rows: int, workdir: Path
                 lat[key] += ls
             key = "whole_day_concurrent"
             gate = gate_of(services.engine)
-            commits = (gate.commits, gate.committed) if gate is not None else (0, 0)
+            commits = (getattr(gate, "commits", 0), getattr(gate, "committed", 0))  # 0: no group commit
             secs, oc, ls = _book_threads(svc, pools[key][r * per_b:(r + 1) * per_b], pairs, now, r, clients,
                                          f"{key}:{r}")
             spent[key] += secs
@@ -508,8 +509,8 @@ def bench_sqlite_writes(ds: Dataset, bookings: int, raw_rows: int, workdir: Path
             outcomes[key].update(oc)
             lat[key] += ls
             if gate is not None:
-                group_commits[0] += gate.commits - commits[0]
-                group_commits[1] += gate.committed - commits[1]
+                group_commits[0] += getattr(gate, "commits", 0) - commits[0]
+                group_commits[1] += getattr(gate, "committed", 0) - commits[1]
             for key, fn in (("lean_same_statements", lean.same_statements), ("lean_optimistic", lean.optimistic),
                             ("lean_one_statement", lean.one_statement)):
                 start = time.perf_counter()
@@ -781,7 +782,8 @@ def _table(res: dict[str, Any]) -> str:
                          f"{c['commits']} COMMITs"))
         rows.append(("book(), SQLite, whole day + message id, 1 client",
                      f"{d['per_second']:.0f}/s (p50 {d['p50_ms']:.2f} ms, CPU {d['cpu_ms_per_booking']:.2f} ms)",
-                     f"{100 * w['ratio_to_raw']:.1f}% of raw (one chat at a time: a COMMIT each)"))
+                     f"{100 * w['ratio_to_raw']:.1f}% of raw: {'PASS' if w['ratio_to_raw'] >= 0.5 else 'MISS'} "
+                     "(one chat at a time: a COMMIT each)"))
         rows.append(("book(), SQLite, morning, no message id", f"{m['per_second']:.0f}/s (p50 {m['p50_ms']:.2f} ms)",
                      f"{100 * w['ratio_to_raw_morning_no_message']:.1f}% of raw"))
         rows.append(("  reference: same statements, raw sqlite3", f"{w['lean_same_statements']['per_second']:.0f}/s",
