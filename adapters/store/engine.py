@@ -54,10 +54,17 @@ class StoreGroup:
 
 
 GROUP_MEMBERS = 16
-"""At most this many units of work share one ``COMMIT``: bounds the wait of the first."""
+"""At most this many units of work share one ``COMMIT`` (the last of them commits): bounds the
+wait of the first."""
 GROUP_AGE_S = 0.02
 """A group open this long is committed by the next unit of work to leave, queued threads or not."""
 GROUP_WAIT_S = 0.05
+"""How often a member waiting for its group looks whether the gate was left free with the group open."""
+
+
+def _closing(group: StoreGroup) -> bool:
+    """A group that takes no more members: the next to leave the gate commits it."""
+    return group.size >= GROUP_MEMBERS - 1 or time.monotonic() - group.opened >= GROUP_AGE_S
 
 
 class WriteGate:
@@ -124,8 +131,7 @@ class WriteGate:
         try:
             group = self.group
             if (self._depth == 1 and group is not None and not self._writer_lent
-                    and (self._waiting == 0 or group.size >= GROUP_MEMBERS
-                         or time.monotonic() - group.opened >= GROUP_AGE_S)):
+                    and (self._waiting == 0 or _closing(group))):
                 self._commit_group()
         finally:
             self._depth -= 1
@@ -146,8 +152,7 @@ class WriteGate:
         must really let the next one in). A thread alone commits at once."""
         group = self.group
         return (self._waiting > 0 and self._depth == 1 and self._keeps_writer
-                and (group is None or (group.size < GROUP_MEMBERS - 1
-                                       and time.monotonic() - group.opened < GROUP_AGE_S)))
+                and (group is None or not _closing(group)))
 
     def group_committed(self, error: BaseException | None = None, own: int = 0) -> None:
         """The writer's transaction ended: committed, with ``own`` units of work of the caller
