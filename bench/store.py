@@ -170,6 +170,15 @@ def _make_people(svc, n: int, now: datetime, tag: str) -> list[int]:
     return ids
 
 
+def _timed_book(svc, req, now: datetime, outcomes: Counter, lat: list[float]):
+    """``svc.book(req, now)``, its wall time appended to ``lat`` and its outcome counted."""
+    t = time.perf_counter()
+    res = svc.book(req, now)
+    lat.append(time.perf_counter() - t)
+    outcomes["ok" if res.ok else res.refusal.value] += 1
+    return res
+
+
 def _book_loop(svc, people: list[int], pairs: list[tuple[str, date]], now: datetime, rng: random.Random,
                part, with_message: bool, tag: str) -> tuple[float, Counter, list[float]]:
     from core.booking.api import BookingRequest, Where
@@ -182,10 +191,7 @@ def _book_loop(svc, people: list[int], pairs: list[tuple[str, date]], now: datet
         bid, d = rng.choice(pairs)
         req = BookingRequest(requester_id=pid, dates=(d,), where=Where(building_id=bid), part=part,
                              source_message_id=f"bench:{tag}:{i}" if with_message else None)
-        t = time.perf_counter()
-        res = svc.book(req, now)
-        lat.append(time.perf_counter() - t)
-        outcomes["ok" if res.ok else res.refusal.value] += 1
+        _timed_book(svc, req, now, outcomes, lat)
     outcomes["_cpu_seconds"] = time.thread_time() - cpu  # type: ignore[assignment]
     return time.perf_counter() - start, outcomes, lat
 
@@ -211,10 +217,7 @@ def _book_threads(svc, people: list[int], pairs: list[tuple[str, date]], now: da
         for i, (pid, (bid, d)) in enumerate(jobs):
             req = BookingRequest(requester_id=pid, dates=(d,), where=Where(building_id=bid),
                                  source_message_id=f"bench:{tag}:{k}:{i}")
-            t = time.perf_counter()
-            res = svc.book(req, now)
-            times.append(time.perf_counter() - t)
-            got["ok" if res.ok else res.refusal.value] += 1
+            _timed_book(svc, req, now, got, times)
         with guard:
             outcomes.update(got)
             lat.extend(times)
@@ -489,28 +492,22 @@ def bench_sqlite_writes(ds: Dataset, bookings: int, raw_rows: int, workdir: Path
         group_commits = [0, 0]  # COMMITs of the concurrent variant, and the bookings they held
         per_b, per_r = bookings // rounds, raw_rows // rounds
         full_rows = max(20, per_r // 10)
+        gate = gate_of(services.engine)
+        variants = (("whole_day_with_message", lambda ps, r, tag: _book_loop(svc, ps, pairs, now, rng, None, True, tag)),
+                    ("morning_no_message", lambda ps, r, tag: _book_loop(svc, ps, pairs, now, rng, Part.MORNING, False, tag)),
+                    ("whole_day_concurrent", lambda ps, r, tag: _book_threads(svc, ps, pairs, now, r, clients, tag)))
         for r in range(rounds):
-            for key, part, msg in (("whole_day_with_message", None, True), ("morning_no_message", Part.MORNING, False)):
-                secs, oc, ls = _book_loop(svc, pools[key][r * per_b:(r + 1) * per_b], pairs, now, rng, part, msg,
-                                          f"{key}:{r}")
+            for key, run in variants:
+                commits = (getattr(gate, "commits", 0), getattr(gate, "committed", 0))  # 0: no group commit
+                secs, oc, ls = run(pools[key][r * per_b:(r + 1) * per_b], r, f"{key}:{r}")
                 spent[key] += secs
                 counts[key] += per_b
                 cpu_spent[key] += oc.pop("_cpu_seconds")
                 outcomes[key].update(oc)
                 lat[key] += ls
-            key = "whole_day_concurrent"
-            gate = gate_of(services.engine)
-            commits = (getattr(gate, "commits", 0), getattr(gate, "committed", 0))  # 0: no group commit
-            secs, oc, ls = _book_threads(svc, pools[key][r * per_b:(r + 1) * per_b], pairs, now, r, clients,
-                                         f"{key}:{r}")
-            spent[key] += secs
-            counts[key] += per_b
-            cpu_spent[key] += oc.pop("_cpu_seconds")
-            outcomes[key].update(oc)
-            lat[key] += ls
-            if gate is not None:
-                group_commits[0] += getattr(gate, "commits", 0) - commits[0]
-                group_commits[1] += getattr(gate, "committed", 0) - commits[1]
+                if key == "whole_day_concurrent":
+                    group_commits[0] += getattr(gate, "commits", 0) - commits[0]
+                    group_commits[1] += getattr(gate, "committed", 0) - commits[1]
             for key, fn in (("lean_same_statements", lean.same_statements), ("lean_optimistic", lean.optimistic),
                             ("lean_one_statement", lean.one_statement)):
                 start = time.perf_counter()
@@ -623,10 +620,7 @@ def _pg_worker(url: str, first_person: int, threads: int, phase: dict, ready: An
             bid, d = rng.choice(pairs)
             req = BookingRequest(requester_id=person, dates=(d,), where=Where(building_id=bid),
                                  source_message_id=f"pg:{worker}:{t}:{person}")
-            s = time.perf_counter()
-            res = svc.book(req, now)
-            lat.append(time.perf_counter() - s)
-            outcomes["ok" if res.ok else res.refusal.value] += 1
+            res = _timed_book(svc, req, now, outcomes, lat)
             if res.ok:
                 made.extend(rid for b in res.bookings for rid in b.reservation_ids)
             person += 1
