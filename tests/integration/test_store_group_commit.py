@@ -230,3 +230,52 @@ def test_a_group_left_by_a_thread_that_gave_up_is_committed_by_its_members() -> 
     assert gate.group is group and not group.done.is_set()
     group.wait(gate)  # commits it itself, the gate being free
     assert gate.group is None and gate.commits == 1
+
+
+class _FailOnce:
+    """The writer's DB-API connection whose next ``COMMIT`` fails (then it works again)."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.failed = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def commit(self) -> None:
+        if not self.failed:
+            self.failed += 1
+            raise sqlite3.OperationalError("disk I/O error")
+        self._real.commit()
+
+
+class _Fairy:
+    """The pool's connection wrapper, with the DB-API connection above."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.dbapi_connection = _FailOnce(real.dbapi_connection)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def test_members_told_their_commit_failed_are_not_committed_later(services: Services) -> None:
+    """The group's COMMIT fails once: every member is told (the service tries again), and the
+    failed transaction is rolled back at once, so nobody ends up booked twice."""
+    gate = gate_of(services.engine)
+    assert gate is not None
+    who = people(services, 4)
+    assert services.booking.book(BookingRequest(who[0], (date(2026, 11, 27),), Where("gamma")), NOW).ok  # the writer exists
+    real = gate._writer
+    fairy = gate._writer = _Fairy(real)
+    try:
+        results = line_up(gate, [lambda p=p: services.booking.book(
+            BookingRequest(p, (THU,), Where("alpha"), source_message_id=f"f{p}"), NOW) for p in who])
+    finally:
+        if gate._writer is fairy:
+            gate._writer = real
+    assert fairy.dbapi_connection.failed == 1
+    assert all(r.ok for r in results), results
+    thursday = [r for r in active(services) if str(r[1]) == THU.isoformat()]
+    assert sorted(r[0] for r in thursday) == sorted(p for p in who for _ in range(2))  # one whole day each
