@@ -204,9 +204,7 @@ class WriteGate:
             return None
         if self._writer_stale:
             self._writer_stale = False
-            if self.group is not None:
-                self._commit_group()
-            self._drop_writer()
+            self._drop_writer(commit_open=True)
         writer = self._writer
         if writer is None or self._writer_pid != os.getpid():  # a forked child: a connection of its own
             if self._writer_pid != os.getpid():
@@ -223,13 +221,16 @@ class WriteGate:
         self._writer_lent = False
         if not keep or self._writer_stale:
             self._writer_stale = False
-            if keep and self.group is not None:
-                self._commit_group()  # the engine was disposed meanwhile: the connection goes
-            self._drop_writer()
+            self._drop_writer(commit_open=keep)  # kept but stale: the engine was disposed meanwhile
 
-    def _drop_writer(self) -> None:
+    def _drop_writer(self, commit_open: bool = False) -> None:
+        """Close the kept connection; an open group on it is committed first (``commit_open``:
+        the connection is sound) or failed (closing it rolls the group back)."""
         if self.group is not None and self._writer_pid == os.getpid():
-            self.group_committed(StoreBusy("lost"))  # closing the connection rolls the group back
+            if commit_open:
+                self._commit_group()
+            else:
+                self.group_committed(StoreBusy("lost"))
         writer, self._writer = self._writer, None
         if writer is not None and self._writer_pid == os.getpid():
             with contextlib.suppress(Exception):
@@ -245,9 +246,7 @@ class WriteGate:
             if self._writer_lent:
                 self._writer_stale = True
             else:
-                if self.group is not None:
-                    self._commit_group()
-                self._drop_writer()
+                self._drop_writer(commit_open=True)
         finally:
             self._lock.release()
 
